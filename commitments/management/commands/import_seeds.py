@@ -1,0 +1,29 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from commitments.importer import import_seeds
+
+
+class Command(BaseCommand):
+    help = (
+        "Import the source documents listed in seeds/documents.toml. Safe to run again: "
+        "it never deletes, keeps staff edits and reports what changed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seeds", type=Path, default=settings.SEEDS_DIR, help="folder of the source documents")
+        parser.add_argument("--plan", action="append", dest="plans", help="import only this plan (repeatable)")
+
+    def handle(self, *args, seeds: Path, plans: list[str] | None, **options):
+        reports, failures = import_seeds(seeds, only=plans)
+        for report in reports:
+            for line in report.lines():
+                self.stdout.write(line)
+        if not any(report.changed for report in reports) and reports:
+            self.stdout.write(self.style.SUCCESS("Nothing changed."))
+        if failures:
+            for failure in failures:
+                self.stderr.write(self.style.ERROR(failure))
+            raise CommandError(f"{len(failures)} document(s) could not be imported.")

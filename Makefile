@@ -31,8 +31,8 @@ lint: $(VENV)/.installed
 
 # Refresh the translation catalogue after changing interface strings.
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages -l zh_Hans --no-obsolete
-	$(PY) manage.py compilemessages -l zh_Hans
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv
+	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

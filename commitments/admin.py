@@ -42,7 +42,16 @@ class ActionLineAdmin(admin.ModelAdmin):
     list_select_related = ["plan", "part"]
     search_fields = ["code", "text_en", "text_zh"]
     ordering = ["plan", "sort_key"]
-    readonly_fields = ["plan", "part", "area", "code", "label", "position", "source_line", "missing_from_source_since"]
+    readonly_fields = [
+        "plan",
+        "part",
+        "area",
+        "code",
+        "label",
+        "position",
+        "source_line",
+        "missing_from_source_since",
+    ]
     fields = [*readonly_fields, "heading_en", "heading_zh", "text_en", "text_zh"]
 
     @admin.display(boolean=True, description=_("translated"))

@@ -162,12 +162,12 @@ def align(master: ParsedDocument, other: ParsedDocument) -> None:
 
     if len(other.parts) != len(master.parts):
         fail(other.parts[-1].source_line, "number of parts", len(other.parts), len(master.parts))
-    for ours, theirs in zip(master.parts, other.parts):
+    for ours, theirs in zip(master.parts, other.parts, strict=True):
         if len(theirs.areas) != len(ours.areas):
             fail(theirs.source_line, f"areas in part {ours.code}", len(theirs.areas), len(ours.areas))
         if len(theirs.lines) != len(ours.lines):
             fail(theirs.source_line, f"action lines in part {ours.code}", len(theirs.lines), len(ours.lines))
-        for our_area, their_area in zip(ours.areas, theirs.areas):
+        for our_area, their_area in zip(ours.areas, theirs.areas, strict=True):
             if len(their_area.lines) != len(our_area.lines):
                 fail(
                     their_area.source_line,
@@ -175,7 +175,7 @@ def align(master: ParsedDocument, other: ParsedDocument) -> None:
                     len(their_area.lines),
                     len(our_area.lines),
                 )
-        for our_line, their_line in zip(ours.all_lines(), theirs.all_lines()):
+        for our_line, their_line in zip(ours.all_lines(), theirs.all_lines(), strict=True):
             if our_line.code != their_line.code:
                 raise ParseError(
                     other.file,
@@ -204,9 +204,7 @@ def apply_corrections(
                 f"the correction of {code} in seeds/corrections.toml no longer matches "
                 f"the source text: “{correction['find']}” not found",
             )
-        line.texts[field_name] = line.texts[field_name].replace(
-            correction["find"], correction["replace"]
-        )
+        line.texts[field_name] = line.texts[field_name].replace(correction["find"], correction["replace"])
 
 
 def import_document(source: Source) -> ImportReport:

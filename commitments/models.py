@@ -13,6 +13,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 LANGUAGES = ("en", "zh")
+EXPORT_FIELDS = [
+    "plan", "code", "label", "part", "part_title_en", "part_title_zh", "area", "area_title_en",
+    "area_title_zh", "heading_en", "heading_zh", "text_en", "text_zh", "in_source",
+]  # fmt: skip
 
 
 def interface_language() -> str:
@@ -35,9 +39,7 @@ class Localized(str):
 class Bilingual(models.Model):
     """Behaviour shared by models with English and Chinese texts taken from a source."""
 
-    source = models.JSONField(
-        _("values from the source document"), default=dict, blank=True, editable=False
-    )
+    source = models.JSONField(_("values from the source document"), default=dict, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -158,9 +160,7 @@ class Part(Bilingual):
 
     class Meta:
         ordering = ["plan", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "number"], name="part_number_unique_in_plan")
-        ]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="part_number_unique_in_plan")]
         verbose_name = _("part")
         verbose_name_plural = _("parts")
 
@@ -180,9 +180,7 @@ class Area(Bilingual):
 
     class Meta:
         ordering = ["plan", "sort_key"]
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "code"], name="area_code_unique_in_plan")
-        ]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="area_code_unique_in_plan")]
         verbose_name = _("area")
         verbose_name_plural = _("areas")
 
@@ -215,9 +213,7 @@ class ActionLine(Bilingual):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="lines")
     part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="lines")
-    area = models.ForeignKey(
-        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="lines"
-    )
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, null=True, blank=True, related_name="lines")
     code = models.CharField(_("code"), max_length=20)
     # Zero-padded code ("0002.0010.0001") so that SQL sorts 2.10.1 after 2.9.4.
     sort_key = models.CharField(max_length=60, editable=False)
@@ -238,9 +234,7 @@ class ActionLine(Bilingual):
 
     class Meta:
         ordering = ["plan", "sort_key"]
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "code"], name="line_code_unique_in_plan")
-        ]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="line_code_unique_in_plan")]
         indexes = [models.Index(fields=["plan", "sort_key"], name="line_plan_order")]
         verbose_name = _("action line")
         verbose_name_plural = _("action lines")
@@ -271,7 +265,7 @@ class ActionLine(Bilingual):
 
     def export_record(self) -> dict[str, str]:
         """The line as one flat record, for the exports (select_related part and area)."""
-        return {
+        record = {
             "plan": self.plan.code,
             "code": self.code,
             "label": self.label,
@@ -287,3 +281,5 @@ class ActionLine(Bilingual):
             "text_zh": self.text_zh,
             "in_source": "no" if self.missing_from_source_since else "yes",
         }
+        assert list(record) == EXPORT_FIELDS
+        return record

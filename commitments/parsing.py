@@ -99,9 +99,7 @@ class Block:
     text: str
 
 
-def read_blocks(
-    file: str, text: str, header_lines: int = 0, skip: tuple[str, ...] = ()
-) -> list[Block]:
+def read_blocks(file: str, text: str, header_lines: int = 0, skip: tuple[str, ...] = ()) -> list[Block]:
     """The non-blank lines after the header, less those matching a skip pattern."""
     blocks = []
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -225,9 +223,7 @@ def close_dotted_part(file: str, part: ParsedPart, items: list[list], separator:
 
 def expect(file: str, line: int, what: str, expected: str, found: str) -> None:
     if expected != found:
-        raise ParseError(
-            file, line, f"{what} number out of sequence: expected {expected}, found {found}"
-        )
+        raise ParseError(file, line, f"{what} number out of sequence: expected {expected}, found {found}")
 
 
 # --- Chinese documents numbered "一、", "（一）", "1." (the Chinese plans)
@@ -314,7 +310,9 @@ def build_chinese_part(
     if paragraph and items:
         raise ParseError(file, part.source_line, f"part {part.code} mixes a paragraph and items")
     if paragraph:
-        part.lines.append(ParsedLine(f"{part.code}.1", part.label, join_text(paragraph, ""), part.source_line))
+        part.lines.append(
+            ParsedLine(f"{part.code}.1", part.label, join_text(paragraph, ""), part.source_line)
+        )
         return
     if not items:
         raise ParseError(file, part.source_line, f"part {part.code} has no text under it")
@@ -346,6 +344,7 @@ def build_chinese_part(
 
 
 # --- A joint statement: preamble, then decisions "一、" … after a fixed phrase
+
 
 def parse_decisions(
     file: str,

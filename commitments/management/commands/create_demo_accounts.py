@@ -17,4 +17,6 @@ class Command(BaseCommand):
             user.save(update_fields=["password"])
             self.stdout.write(f"Created the demo administrator. Log in as {username} / {password}")
         else:
-            self.stdout.write(f"The demo administrator {username} exists already; its password is unchanged (created as {password}).")
+            self.stdout.write(
+                f"The demo administrator {username} exists; its password is unchanged ({password} at first)."
+            )

@@ -1,10 +1,10 @@
 import csv
+import io
 import json
-import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from commitments.models import ActionLine, Plan
+from commitments.models import EXPORT_FIELDS, ActionLine, Plan
 
 
 class Command(BaseCommand):
@@ -22,21 +22,18 @@ class Command(BaseCommand):
             raise CommandError(f"No plan with code {plan!r}. Plans: {codes}.")
         lines = ActionLine.objects.for_plan(found).with_structure().in_code_order()
         records = [line.export_record() for line in lines]
-        # A BOM lets Excel recognise UTF-8 and show the Chinese text correctly.
-        encoding = "utf-8-sig" if format == "csv" else "utf-8"
-        handle = open(output, "w", encoding=encoding, newline="") if output else sys.stdout
-        try:
-            if format == "json":
-                json.dump(records, handle, ensure_ascii=False, indent=2)
-                handle.write("\n")
-            else:
-                if not output:
-                    handle.write("\ufeff")
-                writer = csv.DictWriter(handle, fieldnames=list(records[0]) if records else ["code"])
-                writer.writeheader()
-                writer.writerows(records)
-        finally:
-            if output:
-                handle.close()
+        if format == "json":
+            text = json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+        else:
+            buffer = io.StringIO()
+            writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS)
+            writer.writeheader()
+            writer.writerows(records)
+            # A BOM lets Excel recognise UTF-8 and show the Chinese text correctly.
+            text = "\ufeff" + buffer.getvalue()
         if output:
+            with open(output, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
             self.stderr.write(f"Wrote {len(records)} action lines of {plan} to {output}.")
+        else:
+            self.stdout.write(text, ending="")

@@ -13,8 +13,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--seeds", type=Path, default=settings.SEEDS_DIR, help="folder of the source documents")
-        parser.add_argument("--plan", action="append", dest="plans", help="import only this plan (repeatable)")
+        parser.add_argument(
+            "--seeds", type=Path, default=settings.SEEDS_DIR, help="folder of the source documents"
+        )
+        parser.add_argument(
+            "--plan", action="append", dest="plans", help="import only this plan (repeatable)"
+        )
 
     def handle(self, *args, seeds: Path, plans: list[str] | None, **options):
         reports, failures = import_seeds(seeds, only=plans)

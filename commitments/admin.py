@@ -1,7 +1,21 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ActionLine, Area, Part, Plan
+from .models import (
+    ActionLine,
+    Activity,
+    Area,
+    Evidence,
+    Organisation,
+    Ownership,
+    Part,
+    PeriodStatus,
+    Plan,
+    ReportingPeriod,
+    Status,
+    StatusUpdate,
+)
 
 
 class PartInline(admin.TabularInline):
@@ -36,7 +50,7 @@ class AreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActionLine)
-class ActionLineAdmin(admin.ModelAdmin):
+class ActionLineAdmin(SimpleHistoryAdmin):
     list_display = ["code", "plan", "part", "short_text", "translated", "in_source"]
     list_filter = ["plan", "part"]
     list_select_related = ["plan", "part"]
@@ -61,3 +75,59 @@ class ActionLineAdmin(admin.ModelAdmin):
     @admin.display(boolean=True, description=_("in the source"))
     def in_source(self, line: ActionLine) -> bool:
         return line.missing_from_source_since is None
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ["acronym", "name_en", "name_zh", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["acronym", "name_en", "name_zh"]
+    filter_horizontal = ["focal_points"]
+
+
+@admin.register(Ownership)
+class OwnershipAdmin(SimpleHistoryAdmin):
+    list_display = ["line", "organisation", "role", "state"]
+    list_filter = ["state", "role", "line__plan"]
+    list_select_related = ["line", "organisation"]
+    raw_id_fields = ["line"]
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(admin.ModelAdmin):
+    list_display = ["plan", "label", "starts_on", "ends_on", "deadline", "is_open"]
+    list_filter = ["plan", "is_open"]
+
+
+@admin.register(Status)
+class StatusAdmin(admin.ModelAdmin):
+    list_display = ["code", "label_en", "label_zh", "colour", "order", "counts_as_implemented"]
+
+
+class ActivityInline(admin.TabularInline):
+    model = Activity
+    extra = 0
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+    readonly_fields = ["original_name", "content_type", "size", "withdrawn_at", "withdrawn_by"]
+
+
+@admin.register(StatusUpdate)
+class StatusUpdateAdmin(SimpleHistoryAdmin):
+    list_display = ["line", "organisation", "period", "status", "state", "updated_at"]
+    list_filter = ["state", "period"]
+    list_select_related = ["line", "organisation", "period", "status"]
+    raw_id_fields = ["line"]
+    readonly_fields = ["state"]
+    inlines = [ActivityInline, EvidenceInline]
+
+
+@admin.register(PeriodStatus)
+class PeriodStatusAdmin(SimpleHistoryAdmin):
+    list_display = ["line", "period", "proposed", "status", "confirmed_by", "confirmed_at"]
+    list_filter = ["period", "status"]
+    list_select_related = ["line", "period", "proposed", "status", "confirmed_by"]
+    raw_id_fields = ["line"]

@@ -44,3 +44,34 @@ def administrator(django_user_model):
 @pytest.fixture
 def reader(django_user_model):
     return django_user_model.objects.create_user("reader", "reader@example.org", "pw-Reader-2026")
+
+
+def make_organisation(**overrides):
+    from commitments.models import Organisation
+
+    values = {
+        "acronym": "ATM+China",
+        "name_en": "ASEAN-China Transport Ministers' Meeting",
+        "name_zh": "中国—东盟交通部长会议",
+        "kind": Organisation.Kind.MECHANISM,
+    } | overrides
+    return Organisation.objects.create(**values)
+
+
+def make_period(plan, **overrides):
+    import datetime
+
+    from commitments.models import ReportingPeriod
+
+    values = {"label": "2026–2027", "starts_on": datetime.date(2026, 1, 1),
+              "ends_on": datetime.date(2026, 12, 31), "deadline": datetime.date(2026, 11, 30),
+              "is_open": True} | overrides  # fmt: skip
+    return ReportingPeriod.objects.create(plan=plan, **values)
+
+
+def make_update(line, period, organisation, author, **overrides):
+    from commitments.models import StatusUpdate
+
+    return StatusUpdate.objects.create(
+        line=line, period=period, organisation=organisation, author=author, **overrides
+    )

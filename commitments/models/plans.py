@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 LANGUAGES = ("en", "zh")
 EXPORT_FIELDS = [
@@ -229,6 +230,7 @@ class ActionLine(Bilingual):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     objects = ActionLineQuerySet.as_manager()
 

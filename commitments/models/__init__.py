@@ -1,0 +1,43 @@
+"""The commitments app's models: the plans and their text, and their tracking."""
+
+from .plans import (
+    EXPORT_FIELDS,
+    ActionLine,
+    Area,
+    Bilingual,
+    Localized,
+    Part,
+    Plan,
+    interface_language,
+)
+from .tracking import (
+    Activity,
+    Evidence,
+    Organisation,
+    Ownership,
+    PeriodStatus,
+    ReportingPeriod,
+    Status,
+    StatusUpdate,
+    UpdateTransition,
+)
+
+__all__ = [
+    "EXPORT_FIELDS",
+    "ActionLine",
+    "Activity",
+    "Area",
+    "Bilingual",
+    "Evidence",
+    "Localized",
+    "Organisation",
+    "Ownership",
+    "Part",
+    "PeriodStatus",
+    "Plan",
+    "ReportingPeriod",
+    "Status",
+    "StatusUpdate",
+    "UpdateTransition",
+    "interface_language",
+]

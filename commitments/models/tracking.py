@@ -1,0 +1,421 @@
+"""Tracking: who owns a line, reporting periods, statuses and the updates owners report."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .plans import ActionLine, Plan, interface_language
+
+
+class Organisation(models.Model):
+    """A body that owns action lines and reports on them through its focal points."""
+
+    class Kind(models.TextChoices):
+        ASEAN_BODY = "asean-body", _("ASEAN sectoral body")
+        CHINESE_AGENCY = "chinese-agency", _("Chinese ministry or agency")
+        MECHANISM = "mechanism", _("ASEAN–China mechanism")
+        MEMBER_STATE = "member-state", _("ASEAN Member State")
+        SECRETARIAT = "secretariat", _("ASEAN Secretariat")
+
+    acronym = models.CharField(_("acronym"), max_length=40, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=300)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    focal_points = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("focal points"),
+        blank=True,
+        related_name="organisations",
+    )
+    history = HistoricalRecords(excluded_fields=["focal_points"])
+
+    class Meta:
+        ordering = ["acronym"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.acronym
+
+    def localized_name(self) -> str:
+        return self.name_zh if interface_language() == "zh" and self.name_zh else self.name_en
+
+    def is_named_in(self, text: str) -> bool:
+        """Whether an English text names this body, by acronym in brackets or full name."""
+        return f"({self.acronym})" in text or self.name_en in text
+
+
+class OwnershipQuerySet(models.QuerySet):
+    def confirmed(self) -> OwnershipQuerySet:
+        return self.filter(state=Ownership.State.CONFIRMED)
+
+    def suggested(self) -> OwnershipQuerySet:
+        return self.filter(state=Ownership.State.SUGGESTED)
+
+    def leads_first(self) -> OwnershipQuerySet:
+        return self.order_by("line", "-role", "organisation__acronym")
+
+
+class Ownership(models.Model):
+    """An organisation owning an action line, as lead or supporting owner."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead")
+        SUPPORTING = "supporting", _("Supporting")
+
+    class State(models.TextChoices):
+        SUGGESTED = "suggested", _("Suggested")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REJECTED = "rejected", _("Rejected")
+
+    line = models.ForeignKey(ActionLine, on_delete=models.CASCADE, related_name="ownerships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="ownerships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.SUPPORTING)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.CONFIRMED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = OwnershipQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["line", "organisation"], name="one_ownership_per_organisation"),
+        ]
+        verbose_name = _("owner")
+        verbose_name_plural = _("owners")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()}) – {self.line.code}"
+
+    def confirm(self, *, by, role: str | None = None) -> None:
+        self.state, self.decided_by, self.decided_at = self.State.CONFIRMED, by, timezone.now()
+        self.role = role or self.role
+        self.save(update_fields=["state", "role", "decided_by", "decided_at"])
+
+    def reject(self, *, by) -> None:
+        self.state, self.decided_by, self.decided_at = self.State.REJECTED, by, timezone.now()
+        self.save(update_fields=["state", "decided_by", "decided_at"])
+
+
+class ReportingPeriodQuerySet(models.QuerySet):
+    def open(self) -> ReportingPeriodQuerySet:
+        return self.filter(is_open=True)
+
+
+class ReportingPeriod(models.Model):
+    """An annual reporting period of a plan; at most one per plan is open for updates."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="periods")
+    label = models.CharField(_("label"), max_length=40, help_text=_("For example 2026–2027."))
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    deadline = models.DateField(_("submission deadline"))
+    is_open = models.BooleanField(_("open for updates"), default=False)
+
+    objects = ReportingPeriodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "-starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "label"], name="period_label_unique_in_plan"),
+            models.UniqueConstraint(
+                fields=["plan"], condition=models.Q(is_open=True), name="one_open_period_per_plan"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gt=models.F("starts_on")), name="period_ends_after_start"
+            ),
+        ]
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
+
+    def __str__(self) -> str:
+        return f"{self.plan.code} {self.label}"
+
+
+class Status(models.Model):
+    """A status in the vocabulary (not started, ongoing, completed …), editable by administrators."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    label_en = models.CharField(_("label (English)"), max_length=80)
+    label_zh = models.CharField(_("label (Chinese)"), max_length=80)
+    colour = models.CharField(_("colour"), max_length=7, default="#6c757d", help_text=_("#rrggbb"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    counts_as_implemented = models.BooleanField(_("counts as implemented"), default=False)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("status")
+        verbose_name_plural = _("statuses")
+
+    def __str__(self) -> str:
+        return self.label_zh if interface_language() == "zh" else self.label_en
+
+
+class IllegalTransition(Exception):
+    """A status update asked to move where its life cycle does not allow."""
+
+
+class EditConflict(Exception):
+    """Someone else saved the status update since this edit began."""
+
+
+class StatusUpdateQuerySet(models.QuerySet):
+    def approved(self) -> StatusUpdateQuerySet:
+        return self.filter(state=StatusUpdate.State.APPROVED)
+
+    def submitted(self) -> StatusUpdateQuerySet:
+        return self.filter(state=StatusUpdate.State.SUBMITTED)
+
+    def in_period(self, period: ReportingPeriod) -> StatusUpdateQuerySet:
+        return self.filter(period=period)
+
+    def for_organisations(self, organisations) -> StatusUpdateQuerySet:
+        return self.filter(organisation__in=organisations)
+
+
+class StatusUpdate(models.Model):
+    """What one owning organisation reports on one line for one period.
+
+    Life cycle: draft → submitted → approved, or submitted → returned (with a comment) →
+    edited → submitted again. Only approved updates count anywhere else.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        APPROVED = "approved", _("Approved")
+
+    EDITABLE = {State.DRAFT, State.RETURNED}
+    MOVES = {
+        "submit": ({State.DRAFT, State.RETURNED}, State.SUBMITTED),
+        "approve": ({State.SUBMITTED}, State.APPROVED),
+        "return": ({State.SUBMITTED}, State.RETURNED),
+    }
+
+    line = models.ForeignKey(ActionLine, on_delete=models.PROTECT, related_name="updates")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="updates")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="updates")
+    status = models.ForeignKey(
+        Status, verbose_name=_("status"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    narrative_en = models.TextField(_("progress (English)"), blank=True)
+    narrative_zh = models.TextField(_("progress (Chinese)"), blank=True)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+    # Raised by every save: an edit based on an older version is refused, never merged.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = StatusUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["period", "line__sort_key", "organisation__acronym"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["line", "period", "organisation"], name="one_update_per_owner_and_period"
+            ),
+        ]
+        verbose_name = _("status update")
+        verbose_name_plural = _("status updates")
+        permissions = [("review_statusupdate", _("Can approve or return status updates"))]
+
+    def __str__(self) -> str:
+        return f"{self.line.code} {self.organisation} {self.period.label}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in self.EDITABLE
+
+    def save_edit(self, fields: list[str], *, expected_version: int) -> None:
+        """Save an edit made on ``expected_version``; refuse it if another save came first."""
+        if not self.is_editable:
+            raise IllegalTransition(_("Only a draft or a returned update can be edited."))
+        with transaction.atomic():
+            # Compare-and-set on the version: of two edits of the same version, one wins.
+            claimed = StatusUpdate.objects.filter(
+                pk=self.pk, version=expected_version, state__in=self.EDITABLE
+            ).update(version=expected_version + 1)
+            if not claimed:
+                raise EditConflict(_("Someone else saved this update while you were editing it."))
+            self.version = expected_version + 1
+            self.save(update_fields=[*fields, "version", "updated_at"])  # recorded in the history
+
+    def submit(self, *, by) -> None:
+        if self.status_id is None:
+            raise IllegalTransition(_("Choose a status before submitting."))
+        self._move("submit", by=by)
+
+    def approve(self, *, by, comment: str = "") -> None:
+        self._move("approve", by=by, comment=comment)
+
+    def return_for_changes(self, *, by, comment: str) -> None:
+        if not comment.strip():
+            raise IllegalTransition(_("Say what needs to change when returning an update."))
+        self._move("return", by=by, comment=comment)
+
+    def _move(self, action: str, *, by, comment: str = "") -> None:
+        sources, target = self.MOVES[action]
+        if self.state not in sources:
+            raise IllegalTransition(
+                _("A %(state)s update cannot be %(action)s.")
+                % {"state": self.get_state_display().lower(), "action": ACTION_NAMES[action]}
+            )
+        with transaction.atomic():
+            moved = StatusUpdate.objects.filter(pk=self.pk, state=self.state, version=self.version).update(
+                state=target, version=self.version + 1, updated_at=timezone.now()
+            )
+            if not moved:
+                raise EditConflict(_("This update changed since you opened it; reload and try again."))
+            UpdateTransition.objects.create(
+                update=self, from_state=self.state, to_state=target, by=by, comment=comment
+            )
+            self.state, self.version = target, self.version + 1
+            self.save(update_fields=["state", "version"])
+
+
+ACTION_NAMES = {"submit": _("submitted"), "approve": _("approved"), "return": _("returned")}
+
+
+class UpdateTransition(models.Model):
+    """One step in a status update's life cycle: who, when, from where to where, and why."""
+
+    update = models.ForeignKey(StatusUpdate, on_delete=models.CASCADE, related_name="transitions")
+    from_state = models.CharField(max_length=20, choices=StatusUpdate.State.choices)
+    to_state = models.CharField(max_length=20, choices=StatusUpdate.State.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["update", "at", "pk"]
+        verbose_name = _("transition")
+        verbose_name_plural = _("transitions")
+
+    def __str__(self) -> str:
+        return f"{self.from_state} → {self.to_state}"
+
+
+class Activity(models.Model):
+    class Kind(models.TextChoices):
+        MEETING = "meeting", _("Meeting")
+        PROJECT = "project", _("Project")
+        TRAINING = "training", _("Training")
+        EVENT = "event", _("Event")
+        OTHER = "other", _("Other")
+
+    update = models.ForeignKey(StatusUpdate, on_delete=models.CASCADE, related_name="activities")
+    date = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MEETING)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    organisers = models.CharField(_("organisers"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["update", "date", "pk"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EvidenceQuerySet(models.QuerySet):
+    def current(self) -> EvidenceQuerySet:
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class Evidence(models.Model):
+    """A file or a link that shows what an update reports. Withdrawn, never deleted."""
+
+    update = models.ForeignKey(StatusUpdate, on_delete=models.PROTECT, related_name="evidence")
+    title = models.CharField(_("title"), max_length=300)
+    date = models.DateField(_("date"), null=True, blank=True)
+    # Stored under a random name in private storage; served only through a checked view.
+    file = models.FileField(_("file"), max_length=200, blank=True)
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(max_length=120, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    link = models.URLField(_("link"), max_length=500, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["update", "date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(file="") | ~models.Q(link=""), name="evidence_has_file_or_link"
+            ),
+        ]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def withdraw(self, *, by) -> None:
+        self.withdrawn_at, self.withdrawn_by = timezone.now(), by
+        self.save(update_fields=["withdrawn_at", "withdrawn_by"])
+
+
+class PeriodStatusQuerySet(models.QuerySet):
+    def confirmed(self) -> PeriodStatusQuerySet:
+        return self.filter(confirmed_at__isnull=False)
+
+
+class PeriodStatus(models.Model):
+    """The secretariat's consolidated status of a line for a period.
+
+    Proposed from the lead owner's approved update, then confirmed or changed by a
+    secretariat officer, with a reason when it differs from the proposal.
+    """
+
+    line = models.ForeignKey(ActionLine, on_delete=models.PROTECT, related_name="period_statuses")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="line_statuses")
+    proposed = models.ForeignKey(Status, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    status = models.ForeignKey(
+        Status, verbose_name=_("status"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = PeriodStatusQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["line", "period"], name="one_status_per_line_and_period"),
+        ]
+        verbose_name = _("period status")
+        verbose_name_plural = _("period statuses")
+
+    def __str__(self) -> str:
+        return f"{self.line.code} {self.period.label}"
+
+    def confirm(self, *, by, status: Status | None = None, reason: str = "") -> None:
+        chosen = status or self.proposed
+        if chosen is None:
+            raise IllegalTransition(_("There is no proposed status to confirm; choose one."))
+        if self.proposed and chosen != self.proposed and not reason.strip():
+            raise IllegalTransition(_("Give a reason when the status differs from the lead owner's."))
+        self.status, self.reason = chosen, reason
+        self.confirmed_by, self.confirmed_at = by, timezone.now()
+        self.save()

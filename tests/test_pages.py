@@ -72,3 +72,16 @@ def test_the_admin_lists_action_lines_for_an_administrator(client, administrator
     response = client.get(reverse("admin:commitments_actionline_changelist") + "?q=SOM-DOC")
     assert response.status_code == 200
     assert "1.4.5" in response.content.decode()
+
+
+def test_lines_outside_areas_stand_in_document_order_between_areas(client, reader):
+    client.force_login(reader)
+    response = client.get(reverse("commitments:plan-detail", args=["poa-2021-2025"]))
+    first_part = response.context["outline"][0][1]
+    sections = [
+        (area.code if area else None, [line.code for line in lines][:1]) for area, lines in first_part
+    ]
+    assert sections == [
+        ("1.1", ["1.1.1"]), (None, ["1.2"]), ("1.3", ["1.3.1"]), ("1.4", ["1.4.1"]), ("1.5", ["1.5.1"]),
+        ("1.6", ["1.6.1"]), (None, ["1.7"]), ("1.8", ["1.8.1"]),
+    ]  # fmt: skip

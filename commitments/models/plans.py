@@ -131,22 +131,20 @@ class Plan(Bilingual):
         return bool(self.title_en and self.title_zh)
 
     def outline(self) -> list[tuple[Part, list[tuple[Area | None, list[ActionLine]]]]]:
-        """Parts, their areas and their lines in document order, in three queries."""
-        lines_by_area: dict[tuple[int, int | None], list[ActionLine]] = {}
+        """Parts with their sections in document order, in three queries.
+
+        A section is an area and its lines, or a run of lines that belong to no area
+        (5.1, or 1.7 of the 2021–2025 plan, which stands between areas 1.6 and 1.8).
+        """
+        areas = {area.pk: area for area in self.areas.all()}
+        outline: dict[int, tuple[Part, list]] = {part.pk: (part, []) for part in self.parts.all()}
         for line in self.lines.order_by("position"):
-            lines_by_area.setdefault((line.part_id, line.area_id), []).append(line)
-        areas_by_part: dict[int, list[Area]] = {}
-        for area in self.areas.all():
-            areas_by_part.setdefault(area.part_id, []).append(area)
-        outline = []
-        for part in self.parts.all():
-            sections: list[tuple[Area | None, list[ActionLine]]] = []
-            if (part.pk, None) in lines_by_area:
-                sections.append((None, lines_by_area[(part.pk, None)]))
-            for area in areas_by_part.get(part.pk, []):
-                sections.append((area, lines_by_area.get((part.pk, area.pk), [])))
-            outline.append((part, sections))
-        return outline
+            sections = outline[line.part_id][1]
+            area = areas.get(line.area_id)
+            if not sections or sections[-1][0] is not area:
+                sections.append((area, []))
+            sections[-1][1].append(line)
+        return list(outline.values())
 
 
 class Part(Bilingual):

@@ -280,6 +280,8 @@ class StatusUpdate(models.Model):
                 update=self, from_state=self.state, to_state=target, by=by, comment=comment
             )
             self.state, self.version = target, self.version + 1
+            # The conditional update above is the guard; this save writes the same values so
+            # that django-simple-history records the move.
             self.save(update_fields=["state", "version"])
 
 

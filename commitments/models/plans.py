@@ -13,7 +13,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-LANGUAGES = ("en", "zh")
 EXPORT_FIELDS = [
     "plan", "code", "label", "part", "part_title_en", "part_title_zh", "area", "area_title_en",
     "area_title_zh", "heading_en", "heading_zh", "text_en", "text_zh", "in_source",

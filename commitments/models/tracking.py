@@ -41,13 +41,6 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.acronym
 
-    def localized_name(self) -> str:
-        return self.name_zh if interface_language() == "zh" and self.name_zh else self.name_en
-
-    def is_named_in(self, text: str) -> bool:
-        """Whether an English text names this body, by acronym in brackets or full name."""
-        return f"({self.acronym})" in text or self.name_en in text
-
 
 class OwnershipQuerySet(models.QuerySet):
     def confirmed(self) -> OwnershipQuerySet:
@@ -55,9 +48,6 @@ class OwnershipQuerySet(models.QuerySet):
 
     def suggested(self) -> OwnershipQuerySet:
         return self.filter(state=Ownership.State.SUGGESTED)
-
-    def leads_first(self) -> OwnershipQuerySet:
-        return self.order_by("line", "-role", "organisation__acronym")
 
 
 class Ownership(models.Model):
@@ -175,9 +165,6 @@ class StatusUpdateQuerySet(models.QuerySet):
 
     def in_period(self, period: ReportingPeriod) -> StatusUpdateQuerySet:
         return self.filter(period=period)
-
-    def for_organisations(self, organisations) -> StatusUpdateQuerySet:
-        return self.filter(organisation__in=organisations)
 
 
 class StatusUpdate(models.Model):

@@ -27,7 +27,7 @@ PARSERS = {
     "chinese": parsing.parse_chinese,
     "decisions": parsing.parse_decisions,
 }
-PARSER_OPTIONS = {"header_lines", "skip", "part_heading", "single_paragraph", "decisions_after"}
+PARSER_OPTIONS = {"header_lines", "skip", "part_heading", "single_paragraph", "decisions_after", "separator"}
 
 
 @dataclass
@@ -109,8 +109,6 @@ def parse_language(seeds_dir: Path, config: dict, language: str) -> ParsedDocume
         for key, value in options.items()
         if key in PARSER_OPTIONS
     }
-    if parser == "dotted" and language == "zh":
-        kwargs["separator"] = ""
     try:
         text = (seeds_dir / file).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:

@@ -7,15 +7,21 @@ in English and Chinese; a field the source documents filled remembers the value 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+if TYPE_CHECKING:  # tracking.py imports this module, so its models are imported where used.
+    from .tracking import Ownership, Status
+
 EXPORT_FIELDS = [
     "plan", "code", "label", "part", "part_title_en", "part_title_zh", "area", "area_title_en",
-    "area_title_zh", "heading_en", "heading_zh", "text_en", "text_zh", "in_source",
+    "area_title_zh", "heading_en", "heading_zh", "text_en", "text_zh", "in_source", "status", "owners",
 ]  # fmt: skip
 
 
@@ -36,13 +42,8 @@ class Localized(str):
         return value
 
 
-class Bilingual(models.Model):
-    """Behaviour shared by models with English and Chinese texts taken from a source."""
-
-    source = models.JSONField(_("values from the source document"), default=dict, blank=True, editable=False)
-
-    class Meta:
-        abstract = True
+class Localizable:
+    """Picks the text of a field pair ``<field>_en`` / ``<field>_zh`` in the interface language."""
 
     def localized(self, field: str, language: str | None = None) -> Localized:
         wanted = language or interface_language()
@@ -51,6 +52,15 @@ class Bilingual(models.Model):
         if text:
             return Localized(text, wanted, False)
         return Localized(getattr(self, f"{field}_{other}"), other, True)
+
+
+class Bilingual(Localizable, models.Model):
+    """Behaviour shared by models with English and Chinese texts taken from a source."""
+
+    source = models.JSONField(_("values from the source document"), default=dict, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
 
     @property
     def localized_title(self) -> Localized:
@@ -205,6 +215,38 @@ class ActionLineQuerySet(models.QuerySet):
     def with_structure(self) -> ActionLineQuerySet:
         return self.select_related("plan", "part", "area")
 
+    def with_current_status(self) -> ActionLineQuerySet:
+        """Lines with their current status: the status of their latest confirmed period status.
+
+        Each line gets ``confirmed_period_statuses`` (latest first, with status and period),
+        from which ``line.current_status`` reads, and ``current_status_code`` (None before the
+        first confirmed status) to filter and sort on. One query more, whatever the number of lines.
+        """
+        from .tracking import PeriodStatus
+
+        confirmed = PeriodStatus.objects.confirmed().latest_first()
+        latest_code = confirmed.filter(line=models.OuterRef("pk")).values("status__code")[:1]
+        return self.annotate(current_status_code=models.Subquery(latest_code)).prefetch_related(
+            models.Prefetch(
+                "period_statuses",
+                queryset=confirmed.select_related("status", "period"),
+                to_attr="confirmed_period_statuses",
+            )
+        )
+
+    def with_owners(self) -> ActionLineQuerySet:
+        """Lines with their confirmed owners and organisations, lead first, as ``confirmed_owners``.
+
+        One query more, whatever the number of lines; ``line.owners`` and ``line.owners_text``
+        read from it.
+        """
+        from .tracking import Ownership
+
+        owners = Ownership.objects.confirmed().lead_first().select_related("organisation")
+        return self.prefetch_related(
+            models.Prefetch("ownerships", queryset=owners, to_attr="confirmed_owners")
+        )
+
 
 class ActionLine(Bilingual):
     """A numbered action line of a plan: the commitment that is tracked."""
@@ -241,6 +283,9 @@ class ActionLine(Bilingual):
     def __str__(self) -> str:
         return f"{self.code} {self.short_text}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("commitments:line-detail", args=[self.plan.code, self.code])
+
     @property
     def localized_text(self) -> Localized:
         return self.localized("text")
@@ -258,12 +303,56 @@ class ActionLine(Bilingual):
     def is_translated(self) -> bool:
         return bool(self.text_en and self.text_zh)
 
+    @property
+    def current_status(self) -> Status | None:
+        """The status of the latest confirmed period status, or None before the first one.
+
+        Read from ``ActionLine.objects.with_current_status()`` when the line came from it;
+        one query otherwise.
+        """
+        if hasattr(self, "confirmed_period_statuses"):
+            latest = next(iter(self.confirmed_period_statuses), None)
+        else:
+            latest = self.period_statuses.confirmed().latest_first().select_related("status").first()
+        return latest.status if latest else None
+
+    @property
+    def owners(self) -> list[Ownership]:
+        """The confirmed ownerships, lead first, then by acronym.
+
+        Read from ``ActionLine.objects.with_owners()`` when the line came from it; one query
+        otherwise.
+        """
+        if hasattr(self, "confirmed_owners"):
+            return self.confirmed_owners
+        return list(self.ownerships.confirmed().lead_first().select_related("organisation"))
+
+    @property
+    def owners_text(self) -> str:
+        """The confirmed owners on one line, e.g. "ATM+China (lead); ASEC (supporting)".
+
+        Roles are their codes, not translated, so that an export reads the same in any language.
+        """
+        return "; ".join(f"{owner.organisation.acronym} ({owner.role})" for owner in self.owners)
+
     def mark_missing_from_source(self) -> None:
         self.missing_from_source_since = timezone.now()
         self.save(update_fields=["missing_from_source_since"])
 
-    def export_record(self) -> dict[str, str]:
-        """The line as one flat record, for the exports (select_related part and area)."""
+    def export_record(self, *, flat: bool = False) -> dict[str, Any]:
+        """The line as one record, for the exports.
+
+        ``status`` is the current status's code or None, ``owners`` a list of
+        ``{"acronym", "role"}``, lead first. ``flat`` makes every value a text, for CSV: the
+        code or "", and ``owners_text``. Take the lines from ``with_structure()``,
+        ``with_current_status()`` and ``with_owners()`` to keep the queries few.
+        """
+        status = self.current_status
+        code = status.code if status else None
+        if flat:
+            owners: Any = self.owners_text
+        else:
+            owners = [{"acronym": owner.organisation.acronym, "role": owner.role} for owner in self.owners]
         record = {
             "plan": self.plan.code,
             "code": self.code,
@@ -279,6 +368,8 @@ class ActionLine(Bilingual):
             "text_en": self.text_en,
             "text_zh": self.text_zh,
             "in_source": "no" if self.missing_from_source_since else "yes",
+            "status": (code or "") if flat else code,
+            "owners": owners,
         }
         assert list(record) == EXPORT_FIELDS
         return record

@@ -8,7 +8,10 @@ from commitments.models import EXPORT_FIELDS, ActionLine, Plan
 
 
 class Command(BaseCommand):
-    help = "Export every action line of a plan, in document order, as JSON or CSV (UTF-8, opens in Excel)."
+    help = (
+        "Export every action line of a plan, in document order, with its current status and confirmed "
+        "owners, as JSON or CSV (UTF-8, opens in Excel)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--plan", required=True, help="plan code, e.g. poa-2026-2030")
@@ -20,8 +23,14 @@ class Command(BaseCommand):
         if found is None:
             codes = ", ".join(Plan.objects.values_list("code", flat=True)) or "none imported yet"
             raise CommandError(f"No plan with code {plan!r}. Plans: {codes}.")
-        lines = ActionLine.objects.for_plan(found).with_structure().in_code_order()
-        records = [line.export_record() for line in lines]
+        lines = (
+            ActionLine.objects.for_plan(found)
+            .with_structure()
+            .with_current_status()
+            .with_owners()
+            .in_code_order()
+        )
+        records = [line.export_record(flat=format == "csv") for line in lines]
         if format == "json":
             text = json.dumps(records, ensure_ascii=False, indent=2) + "\n"
         else:

@@ -115,6 +115,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Evidence files: a private folder with no URL, read only through the download view.
+    # Another backend (object storage) can take its place here without a model change.
+    "evidence": {"BACKEND": "commitments.storage.PrivateFileStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -132,7 +135,24 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 # The folder the importer reads the source documents from.
 SEEDS_DIR = Path(env_str("SEEDS_DIR", str(BASE_DIR / "seeds")))
 
+# Whether create_demo_accounts (run by `make run`) also loads the demo tracking data: on for a
+# local try-out, off where DEBUG is off.
+TRACKER_DEMO_DATA = env_bool("TRACKER_DEMO_DATA", DEBUG)
+
 # Evidence files live outside any public URL and are served through a view that checks
 # who may see them.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+EVIDENCE_ROOT = Path(env_str("EVIDENCE_ROOT", str(BASE_DIR / "private")))
 EVIDENCE_MAX_BYTES = int(env_str("EVIDENCE_MAX_BYTES", str(25 * 1024 * 1024)))
+
+# E-mail: printed to the console unless a deployment names an SMTP server. SITE_URL is the
+# address people open the tracker at; e-mails are read outside any request, so their links
+# are built from it.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env_str("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "tracker@localhost")
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

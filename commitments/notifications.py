@@ -1,0 +1,225 @@
+"""The e-mails the tracker sends: a status update's moves, and reminders of the deadline.
+
+Views and the send_reminders command call these functions explicitly; nothing is sent from a
+signal. Every e-mail is written twice, in English and then in Simplified Chinese, because we
+do not know which of the two its reader prefers.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, Permission
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .models import ActionLine, Organisation, Ownership, ReportingPeriod, StatusUpdate
+
+logger = logging.getLogger(__name__)
+
+LANGUAGES = ("en", "zh-hans")
+HALF_SEPARATOR = "\n\n" + "—" * 30 + "\n\n"
+# Left untranslated, like a code, so that people can filter their mail on it.
+TRACKER_NAME = "ASEAN–China tracker"
+
+
+def update_submitted(update: StatusUpdate) -> None:
+    """Tell the secretariat officers that an update waits for their review."""
+    addresses = list(secretariat_officers().values_list("email", flat=True))
+    _send_on_commit(_update_messages(update, "update_submitted", _("submitted for review"), addresses))
+
+
+def update_approved(update: StatusUpdate, comment: str = "") -> None:
+    """Tell the update's author that it was approved, with the reviewer's comment if any."""
+    messages = _update_messages(update, "update_approved", _("approved"), _author_address(update), comment)
+    _send_on_commit(messages)
+
+
+def update_returned(update: StatusUpdate, comment: str) -> None:
+    """Tell the update's author that it was returned, quoting what needs to change."""
+    messages = _update_messages(
+        update, "update_returned", _("returned for changes"), _author_address(update), comment
+    )
+    _send_on_commit(messages)
+
+
+def secretariat_officers() -> QuerySet:
+    """Active users with an e-mail address who may review updates, through a group or directly.
+
+    Superusers are left out unless they also hold the permission through a group or their own
+    permissions: a superuser may review anything, but the flag marks whoever runs the
+    installation, who should not get every submission. Put them in the Secretariat officer
+    group to have them written to.
+    """
+    review = Permission.objects.filter(content_type__app_label="commitments", codename="review_statusupdate")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .exclude(email="")
+        .filter(Q(groups__permissions__in=review) | Q(user_permissions__in=review))
+        .distinct()
+        .order_by("email")
+    )
+
+
+@dataclass(frozen=True)
+class DueLine:
+    """A line an owning organisation has not yet reported on for a period."""
+
+    line: ActionLine
+    organisation: Organisation
+    period: ReportingPeriod
+
+    @property
+    def link(self) -> str:
+        return line_url(self.line)
+
+
+@dataclass
+class Reminder:
+    """A focal point and the lines their organisations still have to report on."""
+
+    user: AbstractBaseUser
+    due: list[DueLine]
+
+    @property
+    def organisations(self) -> list[str]:
+        return sorted({item.organisation.acronym for item in self.due})
+
+    @property
+    def first_deadline(self) -> datetime.date:
+        return min(item.period.deadline for item in self.due)
+
+
+def reminders_due(today: datetime.date, days: int) -> list[Reminder]:
+    """The reminders to send: one per focal point with lines due within ``days`` of ``today``.
+
+    A period counts while it is open and its deadline is at most ``days`` away, including the
+    deadline day itself and deadlines already past: an open period past its deadline means
+    updates are overdue, which is when a reminder matters most. A line is due when an
+    organisation confirmed as its owner has no submitted or approved update on it for the
+    period (a draft or a returned update still needs the focal point's action).
+    """
+    periods = (
+        ReportingPeriod.objects.open()
+        .filter(deadline__lte=today + datetime.timedelta(days=days))
+        .select_related("plan")
+        .order_by("deadline", "plan__code")
+    )
+    reminders: dict[int, Reminder] = {}
+    for period in periods:
+        for ownership in _owners_yet_to_report(period):
+            for user in ownership.organisation.focal_points.all():
+                reminder = reminders.setdefault(user.pk, Reminder(user, []))
+                reminder.due.append(DueLine(ownership.line, ownership.organisation, period))
+    return sorted(reminders.values(), key=lambda reminder: reminder.user.email)
+
+
+def send_reminder(reminder: Reminder, today: datetime.date) -> bool:
+    """Write to a focal point now; say whether the mail server took the message."""
+    subject = _subject(_("Status updates due by %(date)s"), date=reminder.first_deadline.isoformat())
+    periods = [
+        (period, list(items))
+        for period, items in itertools.groupby(reminder.due, key=lambda item: item.period)
+    ]
+    body = _bilingual_body("reminder", {"reminder": reminder, "periods": periods, "today": today})
+    return _send([EmailMessage(subject, body, to=[reminder.user.email])]) == 1
+
+
+def line_url(line: ActionLine) -> str:
+    """The line's page as an absolute address, for e-mails read outside any request."""
+    return settings.SITE_URL + reverse("commitments:line-detail", args=[line.plan.code, line.code])
+
+
+def _owners_yet_to_report(period: ReportingPeriod) -> QuerySet:
+    reported = StatusUpdate.objects.in_period(period).filter(
+        line=OuterRef("line"),
+        organisation=OuterRef("organisation"),
+        state__in=[StatusUpdate.State.SUBMITTED, StatusUpdate.State.APPROVED],
+    )
+    reachable = get_user_model().objects.filter(is_active=True).exclude(email="").order_by("email")
+    return (
+        Ownership.objects.confirmed()
+        # A line dropped from its source document is kept for its history, not reported on.
+        .filter(line__plan=period.plan, line__missing_from_source_since__isnull=True)
+        .filter(~Exists(reported))
+        .select_related("line__plan", "organisation")
+        .prefetch_related(Prefetch("organisation__focal_points", queryset=reachable))
+        .order_by("line__sort_key", "organisation__acronym")
+    )
+
+
+def _author_address(update: StatusUpdate) -> list[str]:
+    author = update.author
+    return [author.email] if author.is_active and author.email else []
+
+
+def _update_messages(
+    update: StatusUpdate, template: str, action: Promise, addresses: list[str], comment: str = ""
+) -> list[EmailMessage]:
+    if not addresses:
+        return []
+    subject = _subject(action, head=f"{update.line.code} {update.organisation} {update.period.label}")
+    context = {
+        "update": update,
+        "line": update.line,
+        "author": update.author.get_full_name() or update.author.get_username(),
+        "link": line_url(update.line),
+        "quoted_comment": "\n".join(f"> {line}" for line in comment.strip().splitlines()),
+    }
+    body = _bilingual_body(template, context)
+    # One message per person, so that no one sees the others' addresses.
+    return [EmailMessage(subject, body, to=[address]) for address in addresses]
+
+
+def _subject(words: Promise, head: str = "", **values) -> str:
+    """``[tracker] head: words / 译文``: the words in English, then in Chinese once translated."""
+    english, chinese = (_translated(words, language, values) for language in LANGUAGES)
+    both = english if english == chinese else f"{english} / {chinese}"
+    return f"[{TRACKER_NAME}] {head}: {both}" if head else f"[{TRACKER_NAME}] {both}"
+
+
+def _translated(words: Promise, language: str, values: dict) -> str:
+    with translation.override(language):
+        return str(words) % values if values else str(words)
+
+
+def _bilingual_body(template: str, context: dict) -> str:
+    halves = []
+    for language in LANGUAGES:
+        with translation.override(language):
+            halves.append(render_to_string(f"commitments/email/{template}.txt", context).strip())
+    return HALF_SEPARATOR.join(halves) + "\n"
+
+
+def _send_on_commit(messages: list[EmailMessage]) -> None:
+    # After commit, so that no one is told of a change that was rolled back; outside a
+    # transaction Django runs the callback at once.
+    if messages:
+        transaction.on_commit(lambda: _send(messages))
+
+
+def _send(messages: list[EmailMessage]) -> int:
+    """Send the messages and return how many went; log a failure rather than raise it.
+
+    The change an e-mail tells of is already committed when it is sent. A mail server that is
+    down or refuses a message must not turn the user's successful action into an error page,
+    nor stop a run of reminders halfway; the log keeps the failure for the administrator.
+    """
+    try:
+        return get_connection(fail_silently=False).send_messages(messages) or 0
+    except OSError:  # smtplib.SMTPException is an OSError, like a refused or timed-out connection
+        recipients = ", ".join(address for message in messages for address in message.to)
+        logger.exception("Could not send %d e-mail(s) to %s", len(messages), recipients)
+        return 0

@@ -1,11 +1,34 @@
 from django.urls import path
 
-from . import views
+from .views import plans, reporting, review, running
 
 app_name = "commitments"
 
 urlpatterns = [
-    path("", views.plan_list, name="plan-list"),
-    path("plans/<slug:code>/", views.plan_detail, name="plan-detail"),
-    path("plans/<slug:plan>/lines/<str:code>/", views.line_detail, name="line-detail"),
+    path("", plans.plan_list, name="plan-list"),
+    path("plans/<slug:code>/", plans.plan_detail, name="plan-detail"),
+    path("plans/<slug:plan>/lines/<str:code>/", plans.line_detail, name="line-detail"),
+    path("evidence/<int:pk>/download/", plans.evidence_download, name="evidence-download"),
+    path("my-lines/", reporting.my_lines, name="my-lines"),
+    path("owners/<int:ownership>/report/", reporting.update_start, name="update-start"),
+    path("updates/<int:pk>/", reporting.update_detail, name="update-detail"),
+    path("updates/<int:pk>/edit/", reporting.update_edit, name="update-edit"),
+    path("updates/<int:pk>/review/", review.update_review, name="update-review"),
+    path("review/", review.review_queue, name="review-queue"),
+    path("review/bulk/", review.review_bulk, name="review-bulk"),
+    path("review/lines/<int:line>/periods/<int:period>/", review.period_status_confirm, name="period-status"),
+    path("owners/suggestions/", running.owner_suggestions, name="owner-suggestions"),
+    path("lines/<int:line>/owners/", running.owner_add, name="owner-add"),
+    path(
+        "owners/<int:pk>/confirm/",
+        running.ownership_decide,
+        {"decision": "confirm"},
+        name="ownership-confirm",
+    ),
+    path(
+        "owners/<int:pk>/reject/", running.ownership_decide, {"decision": "reject"}, name="ownership-reject"
+    ),
+    path("plans/<slug:plan>/periods/", running.period_list, name="period-list"),
+    path("periods/<int:pk>/open/", running.period_switch, {"action": "open"}, name="period-open"),
+    path("periods/<int:pk>/close/", running.period_switch, {"action": "close"}, name="period-close"),
 ]

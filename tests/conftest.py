@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 
 from commitments.models import ActionLine, Plan
 
@@ -12,9 +13,22 @@ SEEDS = Path(settings.SEEDS_DIR)
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Import the real source documents once; each test runs in a transaction on top."""
+    """Import the real source documents once; each test runs in a transaction on top.
+
+    A test marked ``transaction=True`` commits, and Django empties the database after it. When
+    it is also marked ``serialized_rollback=True``, Django reloads a snapshot of the database
+    before it; that snapshot is taken again here so that it holds the seeds as well.
+    """
     with django_db_blocker.unblock():
         call_command("import_seeds", verbosity=0, stdout=open("/dev/null", "w"))
+        if hasattr(connection, "_test_serialized_contents"):  # taken only when a test asks for it
+            connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """The real hasher is slow on purpose; the tests sign in many users and need not be."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -41,18 +55,33 @@ def administrator(django_user_model):
     return django_user_model.objects.create_superuser("root", "root@example.org", "pw-Admin-2026")
 
 
+def make_user(username: str, role: str | None = None, **overrides):
+    """A user with the given role (a group from migration 0003), or with none."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_user(
+        username, overrides.pop("email", f"{username}@example.org"), "pw-Tracker-2026", **overrides
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
 @pytest.fixture
-def reader(django_user_model):
-    return django_user_model.objects.create_user("reader", "reader@example.org", "pw-Reader-2026")
+def reader(db):
+    """A reviewer: reads everything, changes nothing."""
+    return make_user("reader", "Reviewer")
 
 
 def make_organisation(**overrides):
+    """A test-only organisation: the seeds' organisations exist already and acronyms are unique."""
     from commitments.models import Organisation
 
     values = {
-        "acronym": "ATM+China",
-        "name_en": "ASEAN-China Transport Ministers' Meeting",
-        "name_zh": "中国—东盟交通部长会议",
+        "acronym": "TEST-ORG",
+        "name_en": "Test organisation",
+        "name_zh": "测试机构",
         "kind": Organisation.Kind.MECHANISM,
     } | overrides
     return Organisation.objects.create(**values)
@@ -75,3 +104,52 @@ def make_update(line, period, organisation, author, **overrides):
     return StatusUpdate.objects.create(
         line=line, period=period, organisation=organisation, author=author, **overrides
     )
+
+
+# The cast: one user per role, and two organisations, one owning the lines under test.
+
+
+@pytest.fixture
+def owner(db):
+    return make_organisation(acronym="TEST-OWNER", name_en="Test owning body", name_zh="测试牵头机构")
+
+
+@pytest.fixture
+def other_owner(db):
+    return make_organisation(acronym="TEST-OTHER", name_en="Test other body", name_zh="测试其他机构")
+
+
+@pytest.fixture
+def secretariat(db):
+    return make_user("secretariat", "Secretariat officer", is_staff=True)
+
+
+@pytest.fixture
+def focal_point(owner):
+    user = make_user("focal", "Focal point")
+    owner.focal_points.add(user)
+    return user
+
+
+@pytest.fixture
+def other_focal_point(other_owner):
+    user = make_user("focal-other", "Focal point")
+    other_owner.focal_points.add(user)
+    return user
+
+
+@pytest.fixture
+def period(plan_2026):
+    return make_period(plan_2026)
+
+
+def own(line, organisation, role: str = "lead"):
+    from commitments.models import Ownership
+
+    return Ownership.objects.create(line=line, organisation=organisation, role=role, state="confirmed")
+
+
+@pytest.fixture
+def evidence_root(settings, tmp_path):
+    settings.EVIDENCE_ROOT = tmp_path / "private"
+    return settings.EVIDENCE_ROOT

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .plans import ActionLine, Plan, interface_language
+from ..storage import evidence_storage
+from .plans import ActionLine, Localizable, Localized, Plan
 
 
-class Organisation(models.Model):
+class Organisation(Localizable, models.Model):
     """A body that owns action lines and reports on them through its focal points."""
 
     class Kind(models.TextChoices):
@@ -41,6 +45,10 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.acronym
 
+    @property
+    def localized_name(self) -> Localized:
+        return self.localized("name")
+
 
 class OwnershipQuerySet(models.QuerySet):
     def confirmed(self) -> OwnershipQuerySet:
@@ -48,6 +56,14 @@ class OwnershipQuerySet(models.QuerySet):
 
     def suggested(self) -> OwnershipQuerySet:
         return self.filter(state=Ownership.State.SUGGESTED)
+
+    def for_plan(self, plan: Plan) -> OwnershipQuerySet:
+        return self.filter(line__plan=plan)
+
+    def lead_first(self) -> OwnershipQuerySet:
+        # Spelled out: the role codes sort by accident of the alphabet ("-role" put supporting first).
+        lead = models.Case(models.When(role=Ownership.Role.LEAD, then=0), default=1)
+        return self.order_by(lead, "organisation__acronym")
 
 
 class Ownership(models.Model):
@@ -89,6 +105,10 @@ class Ownership(models.Model):
         self.role = role or self.role
         self.save(update_fields=["state", "role", "decided_by", "decided_at"])
 
+    def display_order(self) -> tuple:
+        """Confirmed owners first, the lead first among them, then by acronym."""
+        return (self.state != self.State.CONFIRMED, self.role != self.Role.LEAD, self.organisation.acronym)
+
     def reject(self, *, by) -> None:
         self.state, self.decided_by, self.decided_at = self.State.REJECTED, by, timezone.now()
         self.save(update_fields=["state", "decided_by", "decided_at"])
@@ -97,6 +117,9 @@ class Ownership(models.Model):
 class ReportingPeriodQuerySet(models.QuerySet):
     def open(self) -> ReportingPeriodQuerySet:
         return self.filter(is_open=True)
+
+    def for_plan(self, plan: Plan) -> ReportingPeriodQuerySet:
+        return self.filter(plan=plan)
 
 
 class ReportingPeriod(models.Model):
@@ -116,10 +139,15 @@ class ReportingPeriod(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["plan", "label"], name="period_label_unique_in_plan"),
             models.UniqueConstraint(
-                fields=["plan"], condition=models.Q(is_open=True), name="one_open_period_per_plan"
+                fields=["plan"],
+                condition=models.Q(is_open=True),
+                name="one_open_period_per_plan",
+                violation_error_message=_("Another period of this plan is open; close it first."),
             ),
             models.CheckConstraint(
-                condition=models.Q(ends_on__gt=models.F("starts_on")), name="period_ends_after_start"
+                condition=models.Q(ends_on__gt=models.F("starts_on")),
+                name="period_ends_after_start",
+                violation_error_message=_("A period must end after it starts."),
             ),
         ]
         verbose_name = _("reporting period")
@@ -128,14 +156,43 @@ class ReportingPeriod(models.Model):
     def __str__(self) -> str:
         return f"{self.plan.code} {self.label}"
 
+    @property
+    def is_past_deadline(self) -> bool:
+        return timezone.localdate() > self.deadline
 
-class Status(models.Model):
+    @property
+    def days_to_deadline(self) -> int:
+        return (self.deadline - timezone.localdate()).days
+
+    def open_for_updates(self) -> None:
+        """Open this period; refused while another period of the plan is open."""
+        others = ReportingPeriod.objects.for_plan(self.plan_id).open().exclude(pk=self.pk)
+        if others.exists():
+            raise ValidationError(
+                _("Close %(period)s before opening another period.") % {"period": others.get().label}
+            )
+        self.is_open = True
+        self.save(update_fields=["is_open"])
+
+    def close_for_updates(self) -> None:
+        self.is_open = False
+        self.save(update_fields=["is_open"])
+
+
+class Status(Localizable, models.Model):
     """A status in the vocabulary (not started, ongoing, completed …), editable by administrators."""
 
     code = models.SlugField(_("code"), max_length=30, unique=True)
     label_en = models.CharField(_("label (English)"), max_length=80)
     label_zh = models.CharField(_("label (Chinese)"), max_length=80)
-    colour = models.CharField(_("colour"), max_length=7, default="#6c757d", help_text=_("#rrggbb"))
+    colour = models.CharField(
+        _("colour"),
+        max_length=7,
+        default="#6c757d",
+        help_text=_("#rrggbb"),
+        # Written into a style attribute, so nothing but a colour may get in.
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Give a colour as # and six hex digits."))],
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     counts_as_implemented = models.BooleanField(_("counts as implemented"), default=False)
 
@@ -145,7 +202,7 @@ class Status(models.Model):
         verbose_name_plural = _("statuses")
 
     def __str__(self) -> str:
-        return self.label_zh if interface_language() == "zh" else self.label_en
+        return self.localized("label")
 
 
 class IllegalTransition(Exception):
@@ -165,6 +222,55 @@ class StatusUpdateQuerySet(models.QuerySet):
 
     def in_period(self, period: ReportingPeriod) -> StatusUpdateQuerySet:
         return self.filter(period=period)
+
+    def for_organisations(self, organisations) -> StatusUpdateQuerySet:
+        return self.filter(organisation__in=organisations)
+
+    def with_context(self) -> StatusUpdateQuerySet:
+        return self.select_related("line__plan", "period", "organisation", "status", "author")
+
+    def with_details(self) -> StatusUpdateQuerySet:
+        """With activities, evidence (withdrawn too) and transitions, in four queries whatever the count."""
+        return self.with_context().prefetch_related(
+            "activities",
+            "evidence",
+            models.Prefetch("transitions", UpdateTransition.objects.select_related("by")),
+        )
+
+    def review_queue(self) -> StatusUpdateQuerySet:
+        # A submitted update cannot be edited, so its last change is its submission.
+        return self.submitted().order_by("updated_at", "pk")
+
+    def by_lead_owner(self) -> StatusUpdateQuerySet:
+        lead = Ownership.objects.confirmed().filter(
+            line=models.OuterRef("line"),
+            organisation=models.OuterRef("organisation"),
+            role=Ownership.Role.LEAD,
+        )
+        return self.filter(models.Exists(lead))
+
+    def awaiting_confirmation(self) -> StatusUpdateQuerySet:
+        """Approved updates of lines whose updates for the period are all approved, but whose
+        period status the secretariat has not confirmed yet."""
+        same_line = {"line": models.OuterRef("line"), "period": models.OuterRef("period")}
+        pending = StatusUpdate.objects.exclude(state=StatusUpdate.State.APPROVED).filter(**same_line)
+        confirmed = PeriodStatus.objects.confirmed().filter(**same_line)
+        return self.approved().filter(~models.Exists(pending), ~models.Exists(confirmed))
+
+    def latest_approved_before(self, updates) -> dict[tuple[int, int], StatusUpdate]:
+        """For each (line, organisation) of ``updates``, its last approved update of an earlier period."""
+        latest = {}
+        earlier = self.approved().filter(
+            line__in={u.line_id for u in updates}, organisation__in={u.organisation_id for u in updates}
+        )
+        for update in earlier.select_related("status", "period").order_by("period__ends_on"):
+            latest[update.line_id, update.organisation_id] = update
+        starts = {(u.line_id, u.organisation_id): u.period.starts_on for u in updates}
+        return {
+            key: update
+            for key, update in latest.items()
+            if key in starts and update.period.ends_on <= starts[key]
+        }
 
 
 class StatusUpdate(models.Model):
@@ -219,6 +325,9 @@ class StatusUpdate(models.Model):
     def __str__(self) -> str:
         return f"{self.line.code} {self.organisation} {self.period.label}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("commitments:update-detail", args=[self.pk])
+
     @property
     def is_editable(self) -> bool:
         return self.state in self.EDITABLE
@@ -243,7 +352,9 @@ class StatusUpdate(models.Model):
         self._move("submit", by=by)
 
     def approve(self, *, by, comment: str = "") -> None:
-        self._move("approve", by=by, comment=comment)
+        with transaction.atomic():
+            self._move("approve", by=by, comment=comment)
+            PeriodStatus.propose(self.line, self.period)
 
     def return_for_changes(self, *, by, comment: str) -> None:
         if not comment.strip():
@@ -331,7 +442,7 @@ class Evidence(models.Model):
     title = models.CharField(_("title"), max_length=300)
     date = models.DateField(_("date"), null=True, blank=True)
     # Stored under a random name in private storage; served only through a checked view.
-    file = models.FileField(_("file"), max_length=200, blank=True)
+    file = models.FileField(_("file"), max_length=200, blank=True, storage=evidence_storage)
     original_name = models.CharField(_("file name"), max_length=200, blank=True)
     content_type = models.CharField(max_length=120, blank=True)
     size = models.PositiveBigIntegerField(null=True, blank=True)
@@ -357,6 +468,10 @@ class Evidence(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
     def withdraw(self, *, by) -> None:
         self.withdrawn_at, self.withdrawn_by = timezone.now(), by
         self.save(update_fields=["withdrawn_at", "withdrawn_by"])
@@ -365,6 +480,20 @@ class Evidence(models.Model):
 class PeriodStatusQuerySet(models.QuerySet):
     def confirmed(self) -> PeriodStatusQuerySet:
         return self.filter(confirmed_at__isnull=False)
+
+    def current_for(self, line: ActionLine) -> PeriodStatus | None:
+        """The line's current status: its confirmed status of the latest period."""
+        return (
+            self.confirmed()
+            .filter(line=line)
+            .select_related("status", "period")
+            .order_by("-period__ends_on")
+            .first()
+        )
+
+    def latest_first(self) -> PeriodStatusQuerySet:
+        """The period that ends last first; a line's first confirmed one gives its current status."""
+        return self.order_by("-period__ends_on", "-period__starts_on", "-pk")
 
 
 class PeriodStatus(models.Model):
@@ -398,6 +527,29 @@ class PeriodStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line.code} {self.period.label}"
+
+    @staticmethod
+    def proposal_for(line: ActionLine, period: ReportingPeriod) -> Status | None:
+        """The status of the lead owner's approved update for the period, if there is one."""
+        lead_update = (
+            StatusUpdate.objects.approved().in_period(period).filter(line=line).by_lead_owner()
+            .select_related("status").first()
+        )  # fmt: skip
+        return lead_update.status if lead_update else None
+
+    @classmethod
+    def propose(cls, line: ActionLine, period: ReportingPeriod) -> PeriodStatus:
+        """Record the lead owner's status as the proposal; a confirmed status keeps its proposal."""
+        proposed = cls.proposal_for(line, period)
+        period_status, _ = cls.objects.get_or_create(line=line, period=period)
+        if period_status.confirmed_at is None and period_status.proposed != proposed:
+            period_status.proposed = proposed
+            period_status.save(update_fields=["proposed"])
+        return period_status
+
+    @property
+    def differs_from_proposal(self) -> bool:
+        return self.proposed_id is not None and self.status_id != self.proposed_id
 
     def confirm(self, *, by, status: Status | None = None, reason: str = "") -> None:
         chosen = status or self.proposed

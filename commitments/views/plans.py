@@ -1,18 +1,69 @@
+"""Reading pages: the plans, a line with its owners, status, timeline and history, and evidence files."""
+
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 
-from .models import ActionLine, Plan
+from .. import permissions
+from ..forms import OwnerForm, OwnershipDecisionForm
+from ..history import line_history
+from ..models import ActionLine, Ownership, PeriodStatus, Plan, ReportingPeriod, StatusUpdate
+from ..permissions import reader_required
 
 
+@reader_required
 def plan_list(request):
     plans = Plan.objects.with_line_counts().select_related("parent")
     return render(request, "commitments/plan_list.html", {"plans": plans})
 
 
+@reader_required
 def plan_detail(request, code: str):
     plan = get_object_or_404(Plan.objects.select_related("parent"), code=code)
     return render(request, "commitments/plan_detail.html", {"plan": plan, "outline": plan.outline()})
 
 
+@reader_required
 def line_detail(request, plan: str, code: str):
     line = get_object_or_404(ActionLine.objects.with_structure(), plan__code=plan, code=code)
-    return render(request, "commitments/line_detail.html", {"line": line, "plan": line.plan})
+    updates = list(
+        StatusUpdate.objects.filter(line=line).with_details().order_by("-period__ends_on", "organisation")
+    )
+    ownerships = line.ownerships.exclude(state=Ownership.State.REJECTED).select_related("organisation")
+    open_period = ReportingPeriod.objects.for_plan(line.plan).open().first()
+    context = {
+        "line": line,
+        "plan": line.plan,
+        "ownerships": sorted(ownerships, key=Ownership.display_order),
+        "current": PeriodStatus.objects.current_for(line),
+        "open_period": open_period,
+        "approved": [u for u in updates if u.state == StatusUpdate.State.APPROVED],
+        "in_progress": [u for u in updates if u.state != StatusUpdate.State.APPROVED],
+        "reports": reports_of(request.user, ownerships, open_period, updates),
+        "history": line_history(line, updates),
+        "owner_form": OwnerForm(),
+        "decision_form": OwnershipDecisionForm(),
+    }
+    return render(request, "commitments/line_detail.html", context)
+
+
+def reports_of(user, ownerships, period, updates) -> list[tuple[Ownership, StatusUpdate | None]]:
+    """The user's organisations that own the line, with their update for the open period, if any."""
+    if period is None:
+        return []
+    mine = set(permissions.reporting_organisations(user).values_list("pk", flat=True))
+    by_owner = {u.organisation_id: u for u in updates if u.period_id == period.pk}
+    return [
+        (o, by_owner.get(o.organisation_id))
+        for o in ownerships
+        if o.organisation_id in mine and o.state == Ownership.State.CONFIRMED
+    ]
+
+
+def evidence_download(request, pk: int):
+    evidence = permissions.evidence_to_download(request.user, pk)
+    response = FileResponse(
+        evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
+        content_type=evidence.content_type or "application/octet-stream",
+    )  # fmt: skip
+    response["Cache-Control"] = "private, no-store"
+    return response

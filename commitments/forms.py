@@ -1,0 +1,252 @@
+"""Forms of the tracking pages. Every error is attached to its field and translated."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db import transaction
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from . import uploads
+from .models import (
+    Activity,
+    Evidence,
+    Organisation,
+    Ownership,
+    PeriodStatus,
+    ReportingPeriod,
+    Status,
+    StatusUpdate,
+)
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class UpdateForm(forms.ModelForm):
+    # The version the author started from: a save based on an older one is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    withdraw = forms.ModelMultipleChoiceField(
+        label=_("Withdraw evidence"),
+        queryset=Evidence.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Withdrawn evidence no longer counts but stays in the history."),
+    )
+
+    class Meta:
+        model = StatusUpdate
+        fields = ["status", "narrative_en", "narrative_zh"]
+        widgets = {
+            "narrative_en": forms.Textarea(attrs={"rows": 6, "lang": "en"}),
+            "narrative_zh": forms.Textarea(attrs={"rows": 6, "lang": "zh-Hans"}),
+        }
+
+    def __init__(self, *args, submitting: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.submitting = submitting
+        self.fields["version"].initial = self.instance.version
+        self.fields["withdraw"].queryset = self.instance.evidence.current()
+        self.fields["status"].empty_label = _("— choose a status —")
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.submitting and not cleaned.get("status"):
+            self.add_error("status", _("Choose a status before submitting."))
+        if (
+            self.submitting
+            and not (cleaned.get("narrative_en") or "").strip() + (cleaned.get("narrative_zh") or "").strip()
+        ):
+            self.add_error(
+                "narrative_en", _("Describe the progress in English or Chinese before submitting.")
+            )
+        return cleaned
+
+
+class ActivityForm(forms.ModelForm):
+    # No preselected kind, so that a blank row stays blank and is ignored.
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *Activity.Kind.choices])
+
+    class Meta:
+        model = Activity
+        fields = ["date", "title", "kind", "place", "organisers"]
+        widgets = {"date": DATE_INPUT}
+
+
+class NewEvidenceForm(forms.ModelForm):
+    upload = forms.FileField(label=_("File"), required=False)
+    link = forms.URLField(label=_("Link"), required=False, max_length=500, assume_scheme="https")
+
+    class Meta:
+        model = Evidence
+        fields = ["title", "date", "link"]
+        widgets = {"date": DATE_INPUT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["upload"].help_text = _("PDF, DOCX, XLSX, PPTX, ODT, PNG or JPEG, up to %(limit)s.") % {
+            "limit": uploads.human_size(uploads.max_bytes())
+        }
+
+    def clean_upload(self) -> uploads.CheckedUpload | None:
+        upload = self.cleaned_data.get("upload")
+        if not upload:
+            return None
+        self.upload_file = upload
+        return uploads.check_upload(upload)
+
+    def clean(self):
+        cleaned = super().clean()
+        has_file = bool(cleaned.get("upload")) or "upload" in self.errors
+        if not has_file and not cleaned.get("link"):
+            self.add_error("link", _("Upload a file or give a link."))
+        elif cleaned.get("upload") and cleaned.get("link"):
+            self.add_error("link", _("Give either a file or a link, not both."))
+        return cleaned
+
+    def save(self, commit: bool = True) -> Evidence:
+        evidence = super().save(commit=False)
+        checked = self.cleaned_data.get("upload")
+        if checked:
+            evidence.original_name, evidence.content_type = checked.display_name, checked.content_type
+            evidence.size = checked.size
+            evidence.file.save(checked.storage_name, self.upload_file, save=False)
+        if commit:
+            evidence.save()
+        return evidence
+
+
+class BaseNewEvidenceFormSet(forms.BaseInlineFormSet):
+    """Only adds evidence: what is already there is withdrawn through the update form, never edited."""
+
+    def get_queryset(self):
+        return Evidence.objects.none()
+
+
+ActivityFormSet = inlineformset_factory(
+    StatusUpdate, Activity, form=ActivityForm, extra=2, can_delete=True, max_num=50, validate_max=True
+)
+EvidenceFormSet = inlineformset_factory(
+    StatusUpdate, Evidence, form=NewEvidenceForm, formset=BaseNewEvidenceFormSet, extra=2, can_delete=False
+)
+
+
+class UpdateEditor:
+    """The update form with its activities and evidence: validated together, saved all or nothing."""
+
+    def __init__(self, update: StatusUpdate, data=None, files=None):
+        self.update = update
+        self.submitting = bool(data and "submit" in data)
+        self.form = UpdateForm(data, instance=update, submitting=self.submitting)
+        self.activities = ActivityFormSet(data, instance=update, prefix="activities")
+        self.evidence = EvidenceFormSet(data, files, instance=update, prefix="evidence")
+        self.conflict: StatusUpdate | None = None
+
+    def is_valid(self) -> bool:
+        return all([self.form.is_valid(), self.activities.is_valid(), self.evidence.is_valid()])
+
+    @property
+    def has_files(self) -> bool:
+        return any(form.cleaned_data.get("upload") for form in self.evidence.forms if form.is_valid())
+
+    def save(self, *, by) -> None:
+        """Save the edit and, when asked, submit it; raises EditConflict if someone saved first."""
+        with transaction.atomic():
+            self.update.save_edit(
+                ["status", "narrative_en", "narrative_zh"], expected_version=self.form.cleaned_data["version"]
+            )
+            self.activities.save()
+            self.evidence.save()
+            for evidence in self.form.cleaned_data["withdraw"]:
+                evidence.withdraw(by=by)
+            if self.submitting:
+                self.update.submit(by=by)
+
+    def show_conflict(self) -> None:
+        """Keep the author's text in the form, show what was saved meanwhile, and base the next
+        save on that version: the author decides, knowingly, what to keep."""
+        self.conflict = StatusUpdate.objects.select_related("status").get(pk=self.update.pk)
+        self.form.data = self.form.data.copy()
+        self.form.data["version"] = self.conflict.version
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when returning an update."),
+    )  # fmt: skip
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.data.get("decision") == "return" and not cleaned.get("comment", "").strip():
+            self.add_error("comment", _("Say what needs to change when returning an update."))
+        return cleaned
+
+
+class BulkReviewForm(forms.Form):
+    updates = forms.ModelMultipleChoiceField(
+        queryset=StatusUpdate.objects.submitted(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Select at least one update.")},
+    )
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("return", _("Return"))])
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "return" and not cleaned.get("comment", "").strip():
+            self.add_error("comment", _("Say what needs to change when returning updates."))
+        return cleaned
+
+
+class PeriodStatusForm(forms.Form):
+    status = forms.ModelChoiceField(label=_("Status for the period"), queryset=Status.objects.all())
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, proposed: Status | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.proposed = proposed
+        self.fields["status"].initial = proposed
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        if status and self.proposed and status != self.proposed and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Give a reason when the status differs from the lead owner's."))
+        return cleaned
+
+    def confirm(self, period_status: PeriodStatus, *, by) -> None:
+        period_status.confirm(by=by, status=self.cleaned_data["status"], reason=self.cleaned_data["reason"])
+
+
+class OwnerForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.all())
+    role = forms.ChoiceField(label=_("Role"), choices=Ownership.Role.choices, initial=Ownership.Role.LEAD)
+
+
+class OwnershipDecisionForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Ownership.Role.choices)
+
+
+class PeriodForm(forms.ModelForm):
+    class Meta:
+        model = ReportingPeriod
+        fields = ["label", "starts_on", "ends_on", "deadline"]
+        widgets = {"starts_on": DATE_INPUT, "ends_on": DATE_INPUT, "deadline": DATE_INPUT}
+
+    def clean_label(self) -> str:
+        label = self.cleaned_data["label"].strip()
+        if ReportingPeriod.objects.for_plan(self.instance.plan_id).filter(label=label).exists():
+            raise forms.ValidationError(
+                _("This plan already has a period called %(label)s."), params={"label": label}
+            )
+        return label
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends, deadline = cleaned.get("starts_on"), cleaned.get("ends_on"), cleaned.get("deadline")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_on", _("A period must end after it starts."))
+        if starts and deadline and deadline < starts:
+            self.add_error("deadline", _("The deadline cannot be before the period starts."))
+        return cleaned

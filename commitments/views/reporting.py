@@ -1,0 +1,87 @@
+"""Focal points' pages: their lines, and the update form with its activities and evidence."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import notifications, permissions
+from ..forms import ReviewForm, UpdateEditor
+from ..models import Ownership, ReportingPeriod, StatusUpdate
+from ..models.tracking import EditConflict, IllegalTransition
+from ..permissions import reader_required
+
+
+@reader_required
+def my_lines(request):
+    organisations = permissions.reporting_organisations(request.user)
+    ownerships = list(
+        Ownership.objects.confirmed().filter(organisation__in=organisations)
+        .select_related("line__plan", "organisation").order_by("line__plan", "line__sort_key", "organisation")
+    )  # fmt: skip
+    periods = {
+        p.plan_id: p
+        for p in ReportingPeriod.objects.open().filter(plan__in={o.line.plan_id for o in ownerships})
+    }
+    updates = {
+        (u.line_id, u.organisation_id): u
+        for u in StatusUpdate.objects.filter(period__in=periods.values(), organisation__in=organisations)
+    }
+    rows = [(o, periods.get(o.line.plan_id), updates.get((o.line_id, o.organisation_id))) for o in ownerships]
+    due = [row for row in rows if row[1] and (row[2] is None or row[2].is_editable)]
+    return render(
+        request, "commitments/my_lines.html", {"rows": rows, "due": due, "organisations": organisations}
+    )
+
+
+@require_POST
+@reader_required
+def update_start(request, ownership: int):
+    ownership = permissions.ownership_to_report_on(request.user, ownership)
+    period = ReportingPeriod.objects.for_plan(ownership.line.plan).open().first()
+    if period is None:
+        messages.error(request, _("No reporting period of this plan is open for updates."))
+        return redirect(ownership.line.get_absolute_url())
+    update, _created = StatusUpdate.objects.get_or_create(
+        line=ownership.line, period=period, organisation=ownership.organisation,
+        defaults={"author": request.user},
+    )  # fmt: skip
+    return redirect("commitments:update-edit", update.pk)
+
+
+@reader_required
+def update_edit(request, pk: int):
+    update = permissions.update_to_edit(request.user, pk)
+    if not update.is_editable or not update.period.is_open:
+        messages.info(request, _("This update can no longer be edited."))
+        return redirect("commitments:update-detail", update.pk)
+    editor = UpdateEditor(update, request.POST or None, request.FILES or None)
+    if request.method == "POST" and editor.is_valid():
+        try:
+            editor.save(by=request.user)
+        except (EditConflict, IllegalTransition) as refusal:
+            editor.show_conflict()
+            messages.error(request, str(refusal))
+        else:
+            if not editor.submitting:
+                messages.success(request, _("Draft saved."))
+                return redirect("commitments:update-edit", update.pk)
+            notifications.update_submitted(update)
+            messages.success(request, _("Update submitted for review."))
+            return redirect("commitments:update-detail", update.pk)
+    return render(request, "commitments/update_form.html", {"editor": editor, "update": update})
+
+
+@reader_required
+def update_detail(request, pk: int):
+    update = get_object_or_404(StatusUpdate.objects.with_details(), pk=pk)
+    context = {
+        "update": update,
+        "can_edit": update.is_editable
+        and update.period.is_open
+        and permissions.can_edit(request.user, update),
+        "can_review": update.state == StatusUpdate.State.SUBMITTED
+        and request.user.has_perm(permissions.REVIEW),
+        "review_form": ReviewForm(initial={"version": update.version}),
+    }
+    return render(request, "commitments/update_detail.html", context)

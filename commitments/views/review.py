@@ -1,0 +1,140 @@
+"""The secretariat's review: the queue of submitted updates, decisions, and period statuses."""
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from .. import notifications, permissions
+from ..diffing import text_diff
+from ..forms import BulkReviewForm, PeriodStatusForm, ReviewForm
+from ..models import ActionLine, PeriodStatus, ReportingPeriod, StatusUpdate
+from ..models.tracking import EditConflict, IllegalTransition
+from ..permissions import reviewer_of_updates_required
+from . import back_to
+
+
+@reviewer_of_updates_required
+def review_queue(request, bulk_form: BulkReviewForm | None = None):
+    queue = list(StatusUpdate.objects.review_queue().with_details())
+    previous = StatusUpdate.objects.latest_approved_before(queue)
+    for update in queue:
+        update.previous = previous.get((update.line_id, update.organisation_id))
+        update.changes = {
+            language: text_diff(
+                getattr(update.previous, f"narrative_{language}", ""),
+                getattr(update, f"narrative_{language}"),
+            )
+            for language in ("en", "zh")
+        }
+    context = {
+        "queue": queue,
+        "bulk_form": bulk_form or BulkReviewForm(),
+        "to_confirm": lines_to_confirm(),
+    }
+    return render(request, "commitments/review_queue.html", context)
+
+
+def lines_to_confirm() -> list[dict]:
+    """Lines and periods whose updates are all approved, with the lead owner's status as proposal."""
+    rows = defaultdict(lambda: {"updates": [], "proposed": None})
+    updates = StatusUpdate.objects.awaiting_confirmation().with_context().order_by("period", "line__sort_key")
+    leads = set(updates.by_lead_owner().values_list("pk", flat=True))
+    for update in updates:
+        row = rows[update.line, update.period]
+        row["updates"].append(update)
+        if update.pk in leads:
+            row["proposed"] = update.status
+    return [
+        {"line": line, "period": period, **row, "form": PeriodStatusForm(proposed=row["proposed"])}
+        for (line, period), row in rows.items()
+    ]
+
+
+@require_POST
+@reviewer_of_updates_required
+def update_review(request, pk: int):
+    update = permissions.update_to_review(request.user, pk)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        if decide(request, update, request.POST.get("decision"), form.cleaned_data["comment"],
+                  version=form.cleaned_data["version"]):  # fmt: skip
+            return back_to(request, "commitments:review-queue")
+        return redirect("commitments:update-detail", update.pk)
+    update = get_object_or_404(StatusUpdate.objects.with_details(), pk=pk)
+    return render(
+        request, "commitments/update_detail.html", {"update": update, "can_review": True, "review_form": form}
+    )
+
+
+@require_POST
+@reviewer_of_updates_required
+def review_bulk(request):
+    form = BulkReviewForm(request.POST)
+    if not form.is_valid():
+        return review_queue(request, bulk_form=form)
+    decided = sum(
+        decide(request, update, form.cleaned_data["decision"], form.cleaned_data["comment"], quiet=True)
+        for update in form.cleaned_data["updates"].select_related(
+            "line__plan", "period", "organisation", "author"
+        )
+    )
+    messages.success(
+        request,
+        ngettext("%(count)d update decided.", "%(count)d updates decided.", decided) % {"count": decided},
+    )
+    return redirect("commitments:review-queue")
+
+
+def decide(
+    request, update: StatusUpdate, decision: str, comment: str, *, version: int | None = None, quiet=False
+) -> bool:
+    """Approve or return one update and tell its author; say so, or say why not."""
+    try:
+        if version is not None and version != update.version:
+            raise EditConflict(_("This update changed since you opened it; reload and try again."))
+        if decision == "approve":
+            update.approve(by=request.user, comment=comment)
+            notifications.update_approved(update, comment)
+        elif decision == "return":
+            update.return_for_changes(by=request.user, comment=comment)
+            notifications.update_returned(update, comment)
+        else:
+            raise IllegalTransition(_("Choose to approve or to return the update."))
+    except (EditConflict, IllegalTransition) as refusal:
+        messages.error(request, f"{update.line.code} {update.organisation}: {refusal}")
+        return False
+    if not quiet:
+        messages.success(
+            request,
+            _("%(line)s %(organisation)s: %(state)s.")
+            % {
+                "line": update.line.code,
+                "organisation": update.organisation,
+                "state": update.get_state_display(),
+            },
+        )
+    return True
+
+
+@reviewer_of_updates_required
+def period_status_confirm(request, line: int, period: int):
+    line = get_object_or_404(ActionLine.objects.with_structure(), pk=line)
+    period = get_object_or_404(ReportingPeriod, pk=period, plan=line.plan)
+    proposed = PeriodStatus.proposal_for(line, period)
+    form = PeriodStatusForm(request.POST or None, proposed=proposed)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.confirm(PeriodStatus.propose(line, period), by=request.user)
+        messages.success(
+            request,
+            _("%(line)s: status for %(period)s confirmed.") % {"line": line.code, "period": period.label},
+        )
+        return redirect("commitments:review-queue")
+    updates = StatusUpdate.objects.filter(line=line, period=period).with_context()
+    context = {"line": line, "period": period, "proposed": proposed, "form": form, "updates": updates}
+    return render(request, "commitments/period_status_form.html", context)

@@ -1,0 +1,241 @@
+"""A focal point reports: my lines, the update form with activities and evidence, conflicts."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from commitments.models import Activity, Evidence, Status, StatusUpdate
+
+from .conftest import line, make_update, own
+from .test_uploads import HTML, WINDOWS_EXECUTABLE, make_docx, make_pdf
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft(period, owner, focal_point):
+    transport = line("poa-2026-2030", "2.8.1")
+    own(transport, owner)
+    return make_update(transport, period, owner, focal_point)
+
+
+def form_data(update, **overrides) -> dict:
+    """What the browser posts for an update with no activity or evidence rows filled in."""
+    return {
+        "version": update.version, "status": Status.objects.get(code="ongoing").pk,
+        "narrative_en": "The 2026 ATM+China meeting adopted the work plan.", "narrative_zh": "",
+        "activities-TOTAL_FORMS": 2, "activities-INITIAL_FORMS": 0,
+        "evidence-TOTAL_FORMS": 2, "evidence-INITIAL_FORMS": 0, "save": "",
+    } | overrides  # fmt: skip
+
+
+def edit(client, update, **overrides):
+    return client.post(reverse("commitments:update-edit", args=[update.pk]), form_data(update, **overrides))
+
+
+def test_my_lines_lists_the_lines_my_organisation_owns_with_this_periods_state(client, draft, focal_point):
+    own(line("poa-2026-2030", "2.8.2"), draft.organisation, role="supporting")
+    client.force_login(focal_point)
+    response = client.get(reverse("commitments:my-lines"))
+    rows = [(o.line.code, update.state if update else None) for o, _, update in response.context["rows"]]
+    assert rows == [("2.8.1", "draft"), ("2.8.2", None)]
+    assert "2 updates are still due." in response.content.decode()
+
+
+def test_my_lines_says_when_i_am_nobodys_focal_point(client, reader):
+    client.force_login(reader)
+    assert (
+        "You are not a focal point of any organisation yet."
+        in client.get(reverse("commitments:my-lines")).content.decode()
+    )
+
+
+def test_a_focal_point_starts_an_update_from_a_line_they_own(client, period, owner, focal_point):
+    ownership = own(line("poa-2026-2030", "2.8.3"), owner)
+    client.force_login(focal_point)
+    response = client.post(reverse("commitments:update-start", args=[ownership.pk]))
+    update = StatusUpdate.objects.get(line=ownership.line, period=period, organisation=owner)
+    assert response.url == reverse("commitments:update-edit", args=[update.pk])
+    assert update.state == "draft" and update.author == focal_point
+
+
+def test_no_update_starts_when_no_period_is_open(client, plan_2026, owner, focal_point):
+    ownership = own(line("poa-2026-2030", "2.8.3"), owner)
+    client.force_login(focal_point)
+    response = client.post(reverse("commitments:update-start", args=[ownership.pk]), follow=True)
+    assert "No reporting period of this plan is open for updates." in response.content.decode()
+    assert not StatusUpdate.objects.exists()
+
+
+def test_an_update_is_saved_with_its_activities_and_evidence_files_and_links(
+    client, draft, focal_point, evidence_root
+):
+    client.force_login(focal_point)
+    response = edit(
+        client,
+        draft,
+        **{
+            "activities-0-date": "2026-03-03",
+            "activities-0-title": "ATM+China meeting",
+            "activities-0-kind": "meeting",
+            "activities-0-place": "Hanoi",
+            "activities-0-organisers": "Viet Nam, China",
+            "evidence-0-title": "Joint statement",
+            "evidence-0-date": "2026-03-04",
+            "evidence-0-upload": SimpleUploadedFile("joint statement.pdf", make_pdf(), "application/pdf"),
+            "evidence-1-title": "Work plan",
+            "evidence-1-upload": SimpleUploadedFile("plan.docx", make_docx()),
+        },
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.narrative_en.startswith("The 2026 ATM+China meeting") and draft.version == 2
+    assert [(a.title, a.place, a.kind) for a in draft.activities.all()] == [
+        ("ATM+China meeting", "Hanoi", "meeting")
+    ]
+    pdf, docx = draft.evidence.order_by("title")
+    assert (pdf.original_name, pdf.content_type, pdf.size) == (
+        "joint statement.pdf",
+        "application/pdf",
+        len(make_pdf()),
+    )
+    assert pdf.file.name.startswith("evidence/") and "joint" not in pdf.file.name
+    assert (evidence_root / pdf.file.name).read_bytes() == make_pdf()
+    assert docx.original_name == "plan.docx"
+
+
+def test_evidence_is_downloaded_under_its_original_name_by_a_reader(
+    client, draft, focal_point, reader, evidence_root
+):
+    client.force_login(focal_point)
+    edit(
+        client,
+        draft,
+        **{
+            "evidence-0-title": "Minutes",
+            "evidence-0-upload": SimpleUploadedFile("../../etc/minutes\u202e.pdf", make_pdf()),
+        },
+    )
+    evidence = Evidence.objects.get()
+    assert evidence.original_name == "minutes.pdf"
+    client.force_login(reader)
+    response = client.get(reverse("commitments:evidence-download", args=[evidence.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="minutes.pdf"'
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content) == make_pdf()
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        (
+            "report.pdf",
+            HTML,
+            "Only PDF, Word (DOCX), Excel (XLSX), PowerPoint (PPTX), OpenDocument text (ODT), PNG and JPEG "
+            "files can be uploaded.",
+        ),
+        ("setup.pdf", WINDOWS_EXECUTABLE, "Only PDF, Word (DOCX)"),
+        ("report.docx", make_pdf(), "but its name ends in .docx"),
+    ],
+)
+def test_a_refused_file_leaves_a_clear_error_and_saves_nothing(
+    client, draft, focal_point, name, content, message
+):
+    client.force_login(focal_point)
+    response = edit(
+        client,
+        draft,
+        narrative_en="Changed",
+        **{
+            "activities-0-date": "2026-03-03",
+            "activities-0-title": "Meeting",
+            "activities-0-kind": "meeting",
+            "evidence-0-title": "Report",
+            "evidence-0-upload": SimpleUploadedFile(name, content),
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["editor"].evidence.forms[0].errors["upload"]
+    assert message in errors[0]
+    draft.refresh_from_db()
+    assert draft.narrative_en == "" and draft.version == 1
+    assert not Activity.objects.exists() and not Evidence.objects.exists()
+
+
+def test_an_oversized_file_is_refused_with_the_limit(client, draft, focal_point, settings):
+    settings.EVIDENCE_MAX_BYTES = 1024
+    client.force_login(focal_point)
+    big = make_pdf() + b" " * 2048
+    response = edit(
+        client, draft, **{"evidence-0-title": "Big", "evidence-0-upload": SimpleUploadedFile("big.pdf", big)}
+    )
+    assert "the limit is 1 KB" in response.context["editor"].evidence.forms[0].errors["upload"][0]
+
+
+def test_evidence_needs_a_file_or_a_link(client, draft, focal_point):
+    client.force_login(focal_point)
+    response = edit(client, draft, **{"evidence-0-title": "Photos"})
+    assert response.context["editor"].evidence.forms[0].errors["link"] == ["Upload a file or give a link."]
+
+
+def test_errors_are_in_chinese_for_a_chinese_interface(client, draft, focal_point):
+    client.force_login(focal_point)
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    response = edit(client, draft, status="", submit="", **{"activities-0-title": "会议"})
+    editor = response.context["editor"]
+    assert editor.form.errors["status"] == ["提交前请选择进展状态。"]
+    assert editor.activities.forms[0].errors["date"] == ["这个字段是必填项。"]
+
+
+def test_submitting_sends_the_update_for_review_and_locks_it(client, draft, focal_point):
+    client.force_login(focal_point)
+    response = edit(client, draft, submit="")
+    draft.refresh_from_db()
+    assert draft.state == "submitted"
+    assert response.url == draft.get_absolute_url()
+    response = client.get(reverse("commitments:update-edit", args=[draft.pk]), follow=True)
+    assert "This update can no longer be edited." in response.content.decode()
+
+
+def test_a_second_edit_of_the_same_version_is_refused_and_shows_the_authors_text_back(
+    client, draft, focal_point
+):
+    client.force_login(focal_point)
+    stale = form_data(draft, narrative_en="My text, typed while someone else saved.")
+    edit(client, draft, narrative_en="The other person's text.")
+    response = client.post(reverse("commitments:update-edit", args=[draft.pk]), stale)
+    html = response.content.decode()
+    assert "Someone else saved this update while you were editing it" in html
+    assert "My text, typed while someone else saved." in html  # still in the form
+    assert "The other person&#x27;s text." in html  # what is saved now
+    draft.refresh_from_db()
+    assert draft.narrative_en == "The other person's text."
+    # The form now carries the saved version: saving again is a deliberate choice.
+    assert response.context["editor"].form.data["version"] == draft.version
+
+
+def test_withdrawn_evidence_stays_in_the_history(client, draft, focal_point):
+    evidence = Evidence.objects.create(update=draft, title="Old link", link="https://example.org/old")
+    client.force_login(focal_point)
+    edit(client, draft, withdraw=[evidence.pk])
+    evidence.refresh_from_db()
+    assert evidence.is_withdrawn and evidence.withdrawn_by == focal_point
+    assert [record.withdrawn_at is None for record in evidence.history.order_by("history_id")] == [
+        True,
+        False,
+    ]
+
+
+def test_a_returned_update_shows_the_comment_and_can_be_resubmitted(client, draft, focal_point, secretariat):
+    draft.status = Status.objects.get(code="ongoing")
+    draft.save()
+    draft.submit(by=focal_point)
+    draft.return_for_changes(by=secretariat, comment="Please add the meeting's date.")
+    client.force_login(focal_point)
+    assert (
+        "Please add the meeting&#x27;s date."
+        in client.get(reverse("commitments:update-edit", args=[draft.pk])).content.decode()
+    )
+    edit(client, StatusUpdate.objects.get(pk=draft.pk), submit="")
+    assert [t.to_state for t in draft.transitions.all()] == ["submitted", "returned", "submitted"]

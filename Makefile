@@ -13,10 +13,11 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
+# `NO_DEMO=1 make run` creates the demo accounts without the demo tracking data.
 setup: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py import_seeds
-	$(PY) manage.py create_demo_accounts
+	$(PY) manage.py create_demo_accounts $(if $(NO_DEMO),--no-demo)
 
 run: setup
 	@echo "Serving on http://$(HOST)/"

@@ -4,12 +4,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from commitments.importer import import_seeds
+from commitments.owners import OrganisationsFileError, import_organisations
 
 
 class Command(BaseCommand):
     help = (
-        "Import the source documents listed in seeds/documents.toml. Safe to run again: "
-        "it never deletes, keeps staff edits and reports what changed."
+        "Import the source documents listed in seeds/documents.toml, then the organisations of "
+        "seeds/organisations.toml and the owners they suggest for the lines that name them. Safe to "
+        "run again: it never deletes, keeps staff edits and decisions, and reports what changed."
     )
 
     def add_arguments(self, parser):
@@ -17,7 +19,10 @@ class Command(BaseCommand):
             "--seeds", type=Path, default=settings.SEEDS_DIR, help="folder of the source documents"
         )
         parser.add_argument(
-            "--plan", action="append", dest="plans", help="import only this plan (repeatable)"
+            "--plan",
+            action="append",
+            dest="plans",
+            help="import only this plan, and suggest owners only for its lines (repeatable)",
         )
 
     def handle(self, *args, seeds: Path, plans: list[str] | None, **options):
@@ -25,7 +30,15 @@ class Command(BaseCommand):
         for report in reports:
             for line in report.lines():
                 self.stdout.write(line)
-        if not any(report.changed for report in reports) and reports:
+        try:
+            organisations = import_organisations(seeds, only=plans)
+        except OrganisationsFileError as error:
+            organisations = None
+            failures.append(f"{error} — nothing loaded from this file.")
+        for line in organisations.lines() if organisations else []:
+            self.stdout.write(line)
+        changed = any(report.changed for report in reports) or (organisations and organisations.changed)
+        if reports and not changed:
             self.stdout.write(self.style.SUCCESS("Nothing changed."))
         if failures:
             for failure in failures:

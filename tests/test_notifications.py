@@ -94,7 +94,8 @@ def test_a_submitted_update_is_mailed_to_each_secretariat_officer_and_to_no_one_
         notifications.update_submitted(submitted)
     assert recipients(mailoutbox) == sorted([officer.email, other_officer.email])
     assert all(len(message.to) == 1 for message in mailoutbox)
-    assert mailoutbox[0].subject == "[ASEAN–China tracker] 2.8.1 TEST-MAIL 2026–2027: submitted for review / 已提交审核"
+    subject = "[ASEAN–China tracker] 2.8.1 TEST-MAIL 2026–2027: submitted for review / 已提交审核"
+    assert mailoutbox[0].subject == subject
     assert "Mei Lin (TEST-MAIL) submitted a status update for review." in mailoutbox[0].body
 
 
@@ -266,7 +267,8 @@ def test_the_command_writes_to_each_focal_point_and_names_them(
     assert "Wrote to 1 of 1 focal point." in output
     [message] = mailoutbox
     assert message.to == ["fp@example.org"]
-    assert message.subject == "[ASEAN–China tracker] Status updates due by 2026-11-30 / 进展报告截止日期 2026-11-30"
+    subject = "[ASEAN–China tracker] Status updates due by 2026-11-30 / 进展报告截止日期 2026-11-30"
+    assert message.subject == subject
     assert "- 2.8.2 (TEST-MAIL) Promote comprehensive civil aviation cooperation" in message.body
     assert "https://tracker.example.org/plans/poa-2026-2030/lines/2.8.2/" in message.body
     assert "poa-2026-2030 2026–2027: due by 2026-11-30" in message.body

@@ -182,6 +182,8 @@ def test_the_line_page_shows_owners_current_status_timeline_and_history(
     with django_assert_max_num_queries(21):
         response = client.get(update.line.get_absolute_url())
     html = response.content.decode()
+    assert "<title>2.8.1 · ASEAN–China commitment tracker</title>" in html
+    assert html.count("<h2>History</h2>") == 1
     assert response.context["current"].status == status("ongoing")
     owners = [(o.organisation.acronym, o.state) for o in response.context["ownerships"]]
     assert owners == [("TEST-OWNER", "confirmed"), ("ATM+China", "suggested")]  # the seeds suggest ATM+China

@@ -483,13 +483,7 @@ class PeriodStatusQuerySet(models.QuerySet):
 
     def current_for(self, line: ActionLine) -> PeriodStatus | None:
         """The line's current status: its confirmed status of the latest period."""
-        return (
-            self.confirmed()
-            .filter(line=line)
-            .select_related("status", "period")
-            .order_by("-period__ends_on")
-            .first()
-        )
+        return self.confirmed().filter(line=line).latest_first().select_related("status", "period").first()
 
     def latest_first(self) -> PeriodStatusQuerySet:
         """The period that ends last first; a line's first confirmed one gives its current status."""

@@ -1,11 +1,17 @@
 from django.urls import path
 
-from .views import plans, reporting, review, running
+from .views import dashboard, plans, register, reporting, review, running, spreadsheets
 
 app_name = "commitments"
 
 urlpatterns = [
-    path("", plans.plan_list, name="plan-list"),
+    path("", register.RegisterView.as_view(), name="register"),
+    path("register/export.<str:fmt>", register.register_export, name="register-export"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("periods/<int:pk>/template.xlsx", spreadsheets.template_download, name="reporting-template"),
+    path("periods/<int:pk>/upload/", spreadsheets.upload, name="reporting-upload"),
+    path("uploads/<int:pk>/", spreadsheets.upload_preview, name="reporting-upload-preview"),
+    path("plans/", plans.plan_list, name="plan-list"),
     path("plans/<slug:code>/", plans.plan_detail, name="plan-detail"),
     path("plans/<slug:plan>/lines/<str:code>/", plans.line_detail, name="line-detail"),
     path("evidence/<int:pk>/download/", plans.evidence_download, name="evidence-download"),

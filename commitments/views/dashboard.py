@@ -1,0 +1,7 @@
+"""Placeholder: the dashboard is being built."""
+
+from django.http import Http404
+
+
+def dashboard(request):
+    raise Http404

@@ -130,7 +130,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+DJANGO_TABLES2_TEMPLATE = "commitments/_table.html"
 
 # The folder the importer reads the source documents from.
 SEEDS_DIR = Path(env_str("SEEDS_DIR", str(BASE_DIR / "seeds")))

@@ -7,6 +7,7 @@ in English and Chinese; a field the source documents filled remembers the value 
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -28,6 +29,13 @@ EXPORT_FIELDS = [
 def interface_language() -> str:
     """The content language ("en" or "zh") that goes with the active interface language."""
     return "zh" if (get_language() or "en").startswith("zh") else "en"
+
+
+# The filter value for "no confirmed status" and "no update".
+NO_STATUS = "none"
+NO_UPDATE = "none"
+# What a line code looks like in a search: "2", "2.6", "2.6.6".
+CODE = re.compile(r"\d+(\.\d+)*\.?")
 
 
 class Localized(str):
@@ -225,14 +233,126 @@ class ActionLineQuerySet(models.QuerySet):
         from .tracking import PeriodStatus
 
         confirmed = PeriodStatus.objects.confirmed().latest_first()
-        latest_code = confirmed.filter(line=models.OuterRef("pk")).values("status__code")[:1]
-        return self.annotate(current_status_code=models.Subquery(latest_code)).prefetch_related(
+        latest = confirmed.filter(line=models.OuterRef("pk"))
+        return self.annotate(
+            current_status_code=models.Subquery(latest.values("status__code")[:1]),
+            current_status_order=models.Subquery(latest.values("status__order")[:1]),
+        ).prefetch_related(
             models.Prefetch(
                 "period_statuses",
                 queryset=confirmed.select_related("status", "period"),
                 to_attr="confirmed_period_statuses",
             )
         )
+
+    def search(self, text: str) -> ActionLineQuerySet:
+        """Lines matching every word of ``text`` in their code, texts or confirmed owners.
+
+        A code ("2.6", "2.6.6") finds that line and the lines under it, not "12.6" or "1.2.6".
+        """
+        from .tracking import Ownership
+
+        lines = self
+        for word in text.split():
+            if CODE.fullmatch(word):
+                word = word.rstrip(".")
+                lines = lines.filter(models.Q(code=word) | models.Q(code__startswith=f"{word}."))
+                continue
+            owners = (
+                Ownership.objects.confirmed()
+                .filter(line=models.OuterRef("pk"))
+                .filter(
+                    models.Q(organisation__acronym__icontains=word)
+                    | models.Q(organisation__name_en__icontains=word)
+                    | models.Q(organisation__name_zh__icontains=word)
+                )
+            )
+            lines = lines.filter(
+                models.Q(text_en__icontains=word) | models.Q(text_zh__icontains=word)
+                | models.Q(heading_en__icontains=word) | models.Q(heading_zh__icontains=word)
+                | models.Exists(owners)
+            )  # fmt: skip
+        return lines
+
+    def with_status(self, code: str) -> ActionLineQuerySet:
+        """Lines whose current status is ``code``; "none" for lines without a confirmed status.
+
+        Needs ``with_current_status()``.
+        """
+        if code == NO_STATUS:
+            return self.filter(current_status_code__isnull=True)
+        return self.filter(current_status_code=code)
+
+    def with_period_status(self, period, code: str) -> ActionLineQuerySet:
+        """Lines whose confirmed status for ``period`` is ``code``; "none": not confirmed for it."""
+        from .tracking import PeriodStatus
+
+        confirmed = PeriodStatus.objects.confirmed().filter(line=models.OuterRef("pk"), period=period)
+        if code == NO_STATUS:
+            return self.filter(~models.Exists(confirmed))
+        return self.filter(models.Exists(confirmed.filter(status__code=code)))
+
+    def owned_by(self, organisation, *, lead_only: bool = False) -> ActionLineQuerySet:
+        from .tracking import Ownership
+
+        owners = Ownership.objects.confirmed().filter(line=models.OuterRef("pk"), organisation=organisation)
+        if lead_only:
+            owners = owners.filter(role=Ownership.Role.LEAD)
+        return self.filter(models.Exists(owners))
+
+    def in_update_state(self, period, state: str, organisation=None) -> ActionLineQuerySet:
+        """Lines by the period's update state: "none" (no update), an update state, or "confirmed".
+
+        With ``organisation``, the states of that owner's update; otherwise of any owner's.
+        """
+        from .tracking import PeriodStatus, StatusUpdate
+
+        if state == "confirmed":
+            confirmed = PeriodStatus.objects.confirmed().filter(line=models.OuterRef("pk"), period=period)
+            return self.filter(models.Exists(confirmed))
+        updates = StatusUpdate.objects.in_period(period).filter(line=models.OuterRef("pk"))
+        if organisation is not None:
+            updates = updates.filter(organisation=organisation)
+        if state == NO_UPDATE:
+            return self.filter(~models.Exists(updates))
+        return self.filter(models.Exists(updates.filter(state=state)))
+
+    def with_evidence_in(self, period, present: bool = True) -> ActionLineQuerySet:
+        from .tracking import Evidence
+
+        evidence = Evidence.objects.current().filter(
+            update__line=models.OuterRef("pk"), update__period=period
+        )
+        return self.filter(models.Exists(evidence) if present else ~models.Exists(evidence))
+
+    def overdue_in(self, period, organisation=None) -> ActionLineQuerySet:
+        """Past the period's deadline, lines with a confirmed owner (``organisation``, if given)
+        that has no submitted or approved update for the period."""
+        from .tracking import Ownership, StatusUpdate
+
+        if not period.is_past_deadline:
+            return self.none()
+        reported = (
+            StatusUpdate.objects.in_period(period)
+            .reported()
+            .filter(line=models.OuterRef("line"), organisation=models.OuterRef("organisation"))
+        )
+        silent = (
+            Ownership.objects.confirmed().filter(line=models.OuterRef("pk")).filter(~models.Exists(reported))
+        )
+        if organisation is not None:
+            silent = silent.filter(organisation=organisation)
+        return self.filter(models.Exists(silent))
+
+    def with_last_update(self) -> ActionLineQuerySet:
+        """Lines with ``last_update_at``: when an owner last submitted or had an update decided."""
+        from .tracking import StatusUpdate
+
+        latest = (
+            StatusUpdate.objects.exclude(state=StatusUpdate.State.DRAFT).filter(line=models.OuterRef("pk"))
+            .order_by("-updated_at").values("updated_at")[:1]
+        )  # fmt: skip
+        return self.annotate(last_update_at=models.Subquery(latest))
 
     def with_owners(self) -> ActionLineQuerySet:
         """Lines with their confirmed owners and organisations, lead first, as ``confirmed_owners``.
@@ -246,6 +366,20 @@ class ActionLineQuerySet(models.QuerySet):
         return self.prefetch_related(
             models.Prefetch("ownerships", queryset=owners, to_attr="confirmed_owners")
         )
+
+    def with_status_in(self, period) -> ActionLineQuerySet:
+        """Lines with ``status_in_period``: the pk of their status confirmed for ``period``, else None."""
+        from .tracking import PeriodStatus
+
+        confirmed = PeriodStatus.objects.confirmed().filter(line=models.OuterRef("pk"), period=period)
+        return self.annotate(status_in_period=models.Subquery(confirmed.values("status")[:1]))
+
+    def with_update_flag(self, period) -> ActionLineQuerySet:
+        """Lines with ``has_update``: whether any owner has an update, in any state, for ``period``."""
+        from .tracking import StatusUpdate
+
+        updates = StatusUpdate.objects.in_period(period).filter(line=models.OuterRef("pk"))
+        return self.annotate(has_update=models.Exists(updates))
 
 
 class ActionLine(Bilingual):

@@ -60,6 +60,14 @@ class OwnershipQuerySet(models.QuerySet):
     def for_plan(self, plan: Plan) -> OwnershipQuerySet:
         return self.filter(line__plan=plan)
 
+    def with_update_state_in(self, period: ReportingPeriod) -> OwnershipQuerySet:
+        """Ownerships with ``update_state``: the state of the owner's update of the line for
+        ``period`` (there is at most one), or None before it starts one."""
+        update = StatusUpdate.objects.in_period(period).filter(
+            line=models.OuterRef("line"), organisation=models.OuterRef("organisation")
+        )
+        return self.annotate(update_state=models.Subquery(update.order_by().values("state")[:1]))
+
     def lead_first(self) -> OwnershipQuerySet:
         # Spelled out: the role codes sort by accident of the alphabet ("-role" put supporting first).
         lead = models.Case(models.When(role=Ownership.Role.LEAD, then=0), default=1)
@@ -178,6 +186,11 @@ class ReportingPeriod(models.Model):
         self.is_open = False
         self.save(update_fields=["is_open"])
 
+    def previous(self) -> ReportingPeriod | None:
+        """The plan's period that ends last before this one starts; None for its first period."""
+        earlier = ReportingPeriod.objects.for_plan(self.plan_id).filter(ends_on__lte=self.starts_on)
+        return earlier.order_by("-ends_on", "-starts_on").first()
+
 
 class Status(Localizable, models.Model):
     """A status in the vocabulary (not started, ongoing, completed …), editable by administrators."""
@@ -219,6 +232,10 @@ class StatusUpdateQuerySet(models.QuerySet):
 
     def submitted(self) -> StatusUpdateQuerySet:
         return self.filter(state=StatusUpdate.State.SUBMITTED)
+
+    def reported(self) -> StatusUpdateQuerySet:
+        """Submitted or approved: what counts as reported for a deadline."""
+        return self.filter(state__in=[StatusUpdate.State.SUBMITTED, StatusUpdate.State.APPROVED])
 
     def in_period(self, period: ReportingPeriod) -> StatusUpdateQuerySet:
         return self.filter(period=period)

@@ -1,0 +1,144 @@
+"""The register's filters: every one a GET parameter, so that a link reproduces the view."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import ActionLine, Area, Organisation, Part, Plan, ReportingPeriod, Status, StatusUpdate
+from .models.plans import NO_STATUS, NO_UPDATE
+
+ANY = _("Any")
+
+
+def status_choices() -> list[tuple[str, str]]:
+    return [(NO_STATUS, _("No confirmed status")), *((s.code, str(s)) for s in Status.objects.all())]
+
+
+def state_choices() -> list[tuple[str, str]]:
+    return [(NO_UPDATE, _("No update")), *StatusUpdate.State.choices, ("confirmed", _("Status confirmed"))]
+
+
+def digits(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None
+
+
+def default_plan() -> Plan | None:
+    """The plan the register opens on: the newest plan of action."""
+    return Plan.objects.filter(kind=Plan.Kind.PLAN_OF_ACTION).order_by("-first_year").first()
+
+
+def default_period(plan: Plan) -> ReportingPeriod | None:
+    """The period the period filters read when none is chosen: the open one, else the latest."""
+    periods = ReportingPeriod.objects.for_plan(plan)
+    return periods.open().first() or periods.order_by("-ends_on").first()
+
+
+class LineFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    plan = django_filters.ModelChoiceFilter(
+        label=_("Plan"), queryset=Plan.objects.all(), to_field_name="code", method="keep", empty_label=None
+    )
+    part = django_filters.ModelChoiceFilter(label=_("Pillar"), queryset=Part.objects.none(), empty_label=ANY)
+    area = django_filters.ModelChoiceFilter(label=_("Area"), queryset=Area.objects.none(), empty_label=ANY)
+    status = django_filters.ChoiceFilter(
+        label=_("Current status"), choices=status_choices, method="current", empty_label=ANY
+    )
+    owner = django_filters.ModelChoiceFilter(
+        label=_("Owner"),
+        queryset=Organisation.objects.all(),
+        to_field_name="acronym",
+        method="keep",
+        empty_label=ANY,
+    )
+    lead = django_filters.BooleanFilter(label=_("Only as lead"), widget=forms.CheckboxInput, method="keep")
+    period = django_filters.ModelChoiceFilter(
+        label=_("Reporting period"), queryset=ReportingPeriod.objects.none(), method="keep", empty_label=None
+    )
+    period_status = django_filters.ChoiceFilter(
+        label=_("Status in the period"), choices=status_choices, method="keep", empty_label=ANY
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("Update in the period"), choices=state_choices, method="keep", empty_label=ANY
+    )
+    evidence = django_filters.ChoiceFilter(
+        label=_("Evidence in the period"), choices=[("yes", _("With evidence")), ("no", _("Without"))],
+        method="keep", empty_label=ANY,
+    )  # fmt: skip
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue in the period"), widget=forms.CheckboxInput, method="keep"
+    )
+
+    class Meta:
+        model = ActionLine
+        fields: list[str] = []  # all declared above
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = data.copy() if data is not None else None
+        code = data.get("plan") if data is not None else None
+        self.plan = (Plan.objects.filter(code=code).first() if code else None) or default_plan()
+        if data is not None and self.plan:
+            self._fit_to_plan(data)
+        super().__init__(data, *args, **kwargs)
+        if self.plan:
+            fields = self.form.fields
+            fields["part"].queryset = Part.objects.filter(plan=self.plan)
+            part = data.get("part") if data is not None else None
+            fields["area"].queryset = Area.objects.filter(plan=self.plan, **({"part": part} if part else {}))
+            fields["period"].queryset = ReportingPeriod.objects.for_plan(self.plan)
+
+    def _fit_to_plan(self, data) -> None:
+        """Fill in the plan's defaults, and drop a pillar, area or period of another plan or pillar.
+
+        Changing the plan or the pillar in the form (no JavaScript to update the other lists)
+        then shows the new plan's lines, not an error; the form shows what is applied.
+        """
+        data["plan"] = self.plan.code
+        periods = ReportingPeriod.objects.for_plan(self.plan)
+        if not periods.filter(pk=digits(data.get("period"))).exists():
+            period = default_period(self.plan)
+            data["period"] = str(period.pk) if period else ""
+        if not Part.objects.filter(plan=self.plan, pk=digits(data.get("part"))).exists():
+            data.pop("part", None)
+        areas = Area.objects.filter(plan=self.plan, pk=digits(data.get("area")))
+        if data.get("part"):
+            areas = areas.filter(part=data["part"])
+        if not areas.exists():
+            data.pop("area", None)
+
+    @property
+    def reporting_period(self) -> ReportingPeriod | None:
+        """The period the period filters read: the chosen one, or the plan's default."""
+        chosen = self.form.cleaned_data.get("period") if self.is_bound and self.form.is_valid() else None
+        return chosen or (default_period(self.plan) if self.plan else None)
+
+    def keep(self, queryset, name, value):
+        return queryset  # applied together in filter_queryset, where they need each other
+
+    def search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def current(self, queryset, name, value):
+        return queryset.with_status(value)
+
+    def filter_queryset(self, queryset):
+        lines = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        if self.plan:
+            lines = lines.for_plan(self.plan)
+        owner = data.get("owner")
+        if owner:
+            lines = lines.owned_by(owner, lead_only=bool(data.get("lead")))
+        period = self.reporting_period
+        if period is None:
+            return lines
+        if data.get("period_status"):
+            lines = lines.with_period_status(period, data["period_status"])
+        if data.get("state"):
+            lines = lines.in_update_state(period, data["state"], owner)
+        if data.get("evidence"):
+            lines = lines.with_evidence_in(period, data["evidence"] == "yes")
+        if data.get("overdue"):
+            lines = lines.overdue_in(period, owner)
+        return lines

@@ -1,0 +1,61 @@
+"""The register's table: one row per action line."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from .models import ActionLine
+
+
+class LineTable(tables.Table):
+    code = tables.Column(verbose_name=_("Code"), linkify=True, order_by=("sort_key",))
+    text = tables.Column(verbose_name=_("Action line"), empty_values=(), orderable=False)
+    part = tables.Column(verbose_name=_("Pillar"), order_by=("part__number", "sort_key"))
+    area = tables.Column(verbose_name=_("Area"), order_by=("sort_key",))
+    owners = tables.Column(verbose_name=_("Owners"), empty_values=(), orderable=False)
+    status = tables.Column(verbose_name=_("Status"), empty_values=())
+    updated = tables.DateColumn(verbose_name=_("Last update"), accessor="last_update_at", short=False)
+
+    class Meta:
+        model = ActionLine
+        fields = ["code", "text", "part", "area", "owners", "status", "updated"]
+        template_name = "commitments/_table.html"
+        attrs = {"class": "register"}
+        per_page = 50
+        empty_text = _("No action line matches these filters.")
+
+    def render_text(self, record: ActionLine) -> str:
+        return render_to_string("commitments/_line_text.html", {"line": record})
+
+    def render_part(self, record: ActionLine) -> str:
+        return format_html('<abbr title="{}">{}</abbr>', record.part.localized_title, record.part.code)
+
+    def render_area(self, record: ActionLine) -> str:
+        area = record.area
+        return format_html('<abbr title="{}">{}</abbr>', area.localized_title, area.code) if area else "—"
+
+    def render_owners(self, record: ActionLine) -> str:
+        if not record.owners:
+            return "—"
+        return format_html_join(
+            ", ", '<span class="owner {}" title="{}">{}</span>',
+            ((o.role, f"{o.organisation.localized_name} ({o.get_role_display()})", o.organisation.acronym)
+             for o in record.owners),
+        )  # fmt: skip
+
+    def render_status(self, record: ActionLine) -> str:
+        return render_to_string("commitments/_status.html", {"status": record.current_status})
+
+    def order_status(self, queryset, is_descending: bool):
+        order = F("current_status_order")
+        order = order.desc(nulls_last=True) if is_descending else order.asc(nulls_last=True)
+        return queryset.order_by(order, "sort_key"), True
+
+    def order_updated(self, queryset, is_descending: bool):
+        order = F("last_update_at")
+        order = order.desc(nulls_last=True) if is_descending else order.asc(nulls_last=True)
+        return queryset.order_by(order, "sort_key"), True

@@ -23,8 +23,17 @@ run: setup
 	@echo "Serving on http://$(HOST)/"
 	$(PY) manage.py runserver $(HOST)
 
+# The browser tests drive Debian's Chromium; without it they are deselected, and said so.
+CHROMIUM ?= $(shell command -v chromium 2>/dev/null)
 test: $(VENV)/.installed
-	$(PY) -m pytest
+ifeq ($(CHROMIUM),)
+	@echo "*** Chromium is not installed: the browser tests (tests/browser) are NOT run."
+	@echo "*** Install it with: apt-get install chromium fonts-noto-cjk"
+	$(PY) -m pytest -m "not browser"
+	@echo "*** Reminder: the browser tests were NOT run (no chromium on PATH)."
+else
+	CHROMIUM=$(CHROMIUM) $(PY) -m pytest
+endif
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -87,6 +87,7 @@ class LineFilter(django_filters.FilterSet):
             part = data.get("part") if data is not None else None
             fields["area"].queryset = Area.objects.filter(plan=self.plan, **({"part": part} if part else {}))
             fields["period"].queryset = ReportingPeriod.objects.for_plan(self.plan)
+            fields["period"].label_from_instance = lambda period: period.label
 
     def _fit_to_plan(self, data) -> None:
         """Fill in the plan's defaults, and drop a pillar, area or period of another plan or pillar.

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import ActionLine, Area, Organisation, Part, Plan, ReportingPeriod, Status, StatusUpdate
-from .models.plans import NO_STATUS, NO_UPDATE
+from .models.plans import NO_STATUS, NO_UPDATE, REPORTED
 
 ANY = _("Any")
 
@@ -17,7 +17,10 @@ def status_choices() -> list[tuple[str, str]]:
 
 
 def state_choices() -> list[tuple[str, str]]:
-    return [(NO_UPDATE, _("No update")), *StatusUpdate.State.choices, ("confirmed", _("Status confirmed"))]
+    return [
+        (NO_UPDATE, _("No update")), *StatusUpdate.State.choices,
+        (REPORTED, _("Reported (submitted or approved)")), ("confirmed", _("Status confirmed")),
+    ]  # fmt: skip
 
 
 def digits(value) -> int | None:

@@ -34,6 +34,8 @@ def interface_language() -> str:
 # The filter value for "no confirmed status" and "no update".
 NO_STATUS = "none"
 NO_UPDATE = "none"
+# The filter value for "submitted or approved".
+REPORTED = "reported"
 # What a line code looks like in a search: "2", "2.6", "2.6.6".
 CODE = re.compile(r"\d+(\.\d+)*\.?")
 
@@ -301,7 +303,8 @@ class ActionLineQuerySet(models.QuerySet):
         return self.filter(models.Exists(owners))
 
     def in_update_state(self, period, state: str, organisation=None) -> ActionLineQuerySet:
-        """Lines by the period's update state: "none" (no update), an update state, or "confirmed".
+        """Lines by the period's update state: "none" (no update), an update state, "reported"
+        (submitted or approved), or "confirmed".
 
         With ``organisation``, the states of that owner's update; otherwise of any owner's.
         """
@@ -315,6 +318,8 @@ class ActionLineQuerySet(models.QuerySet):
             updates = updates.filter(organisation=organisation)
         if state == NO_UPDATE:
             return self.filter(~models.Exists(updates))
+        if state == REPORTED:
+            return self.filter(models.Exists(updates.reported()))
         return self.filter(models.Exists(updates.filter(state=state)))
 
     def with_evidence_in(self, period, present: bool = True) -> ActionLineQuerySet:

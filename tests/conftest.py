@@ -5,6 +5,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+from django.utils import translation
 
 from commitments.models import ActionLine, Plan
 
@@ -29,6 +30,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def fast_passwords(settings):
     """The real hasher is slow on purpose; the tests sign in many users and need not be."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def english_after_each_test():
+    """A request in Chinese leaves Chinese active in the thread (LocaleMiddleware does not undo
+    it); without this, a later test reading a translated text outside a request would see Chinese."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from . import uploads
+from . import spreadsheets, uploads
 from .models import (
     Activity,
     Evidence,
@@ -249,4 +249,34 @@ class PeriodForm(forms.ModelForm):
             self.add_error("ends_on", _("A period must end after it starts."))
         if starts and deadline and deadline < starts:
             self.add_error("deadline", _("The deadline cannot be before the period starts."))
+        return cleaned
+
+
+class ReportUploadForm(forms.Form):
+    """A filled reporting template for ``period``; ``clean_file`` returns its rows as read."""
+
+    file = forms.FileField(
+        label=_("Filled reporting template (XLSX)"),
+        widget=forms.FileInput(attrs={"accept": ".xlsx," + spreadsheets.XLSX_TYPE}),
+    )
+
+    def __init__(self, *args, period: ReportingPeriod, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.period = period
+        self.fields["file"].help_text = _("The workbook downloaded for this period, up to %(limit)s.") % {
+            "limit": uploads.human_size(min(uploads.max_bytes(), spreadsheets.MAX_BYTES))
+        }
+
+    def clean_file(self) -> list[dict]:
+        upload = self.cleaned_data["file"]
+        self.display_name = uploads.safe_display_name(upload.name or "", "xlsx")
+        return spreadsheets.read_upload(upload, name=upload.name or "")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.period.is_open:
+            raise forms.ValidationError(
+                _("The period %(period)s is closed; uploads are refused until it is open again."),
+                params={"period": self.period.label},
+            )
         return cleaned

@@ -10,6 +10,7 @@ from .plans import (
     Plan,
     interface_language,
 )
+from .spreadsheets import ReportUpload
 from .tracking import (
     Activity,
     Evidence,
@@ -35,6 +36,7 @@ __all__ = [
     "Part",
     "PeriodStatus",
     "Plan",
+    "ReportUpload",
     "ReportingPeriod",
     "Status",
     "StatusUpdate",

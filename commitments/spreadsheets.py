@@ -1,0 +1,352 @@
+"""The reporting template: the XLSX workbook a period's owners fill in, and reading a filled copy back.
+
+The workbook is bilingual, so that one file serves every owning body: each header reads
+"English / 中文". Above the headers, a hidden first row holds each column's machine key
+("line", "status" …); reading a filled copy finds its columns by those keys (or, when someone
+deleted that row, by the headers in either language), never by position or by one language.
+
+Only the format lives here; what the rows mean (known line? owner of it? which status?) is
+checked by ``ReportUpload`` in ``models/spreadsheets.py``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from . import uploads
+from .models import ActionLine, ReportingPeriod, Status, StatusUpdate
+
+XLSX_TYPE = uploads.XLSX.content_type
+UPDATES_SHEET = "Updates"
+STATUSES_SHEET = "Statuses"
+README_SHEET = "Read me"
+KEY_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3
+# A plan has a few hundred lines with one to three owners each; far more rows is not a template.
+MAX_ROWS = 5000
+# The template is text, a few hundred kilobytes; the evidence limit is for scanned reports.
+MAX_BYTES = 5 * 1024 * 1024
+# The template has 14 columns; cells far to the right of them are not read.
+MAX_COLUMNS = 60
+# Rows below the prefilled ones where a status can still be picked from the list.
+SPARE_ROWS = 100
+
+GIVEN, KNOWN, TO_FILL = "given", "known", "to-fill"
+FILLS = {
+    GIVEN: PatternFill("solid", fgColor="F2F2F2"),
+    KNOWN: PatternFill("solid", fgColor="E8F0FB"),
+    TO_FILL: PatternFill("solid", fgColor="FFF8D6"),
+}
+HEADER_FONT = Font(bold=True)
+WRAPPED = Alignment(wrap_text=True, vertical="top")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: Promise
+    width: int
+    kind: str
+
+
+COLUMNS = [
+    Column("plan", gettext_lazy("Plan"), 16, GIVEN),
+    Column("period", gettext_lazy("Period"), 12, GIVEN),
+    Column("line", gettext_lazy("Line"), 9, GIVEN),
+    Column("owner", gettext_lazy("Owner"), 14, GIVEN),
+    Column("role", gettext_lazy("Role"), 12, GIVEN),
+    Column("text_en", gettext_lazy("Action line (English)"), 50, GIVEN),
+    Column("text_zh", gettext_lazy("Action line (Chinese)"), 36, GIVEN),
+    Column("reported_state", gettext_lazy("Update so far"), 14, KNOWN),
+    Column("reported_status", gettext_lazy("Status so far"), 16, KNOWN),
+    Column("reported_en", gettext_lazy("Progress so far (English)"), 40, KNOWN),
+    Column("reported_zh", gettext_lazy("Progress so far (Chinese)"), 30, KNOWN),
+    Column("status", gettext_lazy("Status"), 16, TO_FILL),
+    Column("narrative_en", gettext_lazy("Progress (English)"), 50, TO_FILL),
+    Column("narrative_zh", gettext_lazy("Progress (Chinese)"), 36, TO_FILL),
+]
+# What an upload keeps of each row; the other columns are there to be read by people.
+READ_KEYS = ("plan", "period", "line", "owner", "status", "narrative_en", "narrative_zh")
+TEXT_KEYS = {"plan", "period", "line", "owner", "status"}  # stored as text, so Excel keeps "5.10"
+
+INSTRUCTIONS = [
+    gettext_lazy("One row per action line and owner. Fill in the yellow columns of the rows you report on."),
+    gettext_lazy(
+        "Status: pick a code from the list (the sheet “Statuses” explains them); "
+        "the English or Chinese name is accepted too."
+    ),
+    gettext_lazy(
+        "Progress: in English, in Chinese or in both. A row with no status and no progress is skipped."
+    ),
+    gettext_lazy("An empty progress cell keeps the text of an owner's existing draft."),
+    gettext_lazy("Do not change the plan, period, line and owner columns, nor the hidden first row."),
+    gettext_lazy("An update already submitted or approved cannot be replaced from a spreadsheet."),
+]
+
+
+def both_languages(text: Promise | str) -> str:
+    """'Status / 状态': the text in English and in Chinese, or once if it has no translation yet."""
+    with translation.override("en"):
+        english = str(text)
+    with translation.override("zh-hans"):
+        chinese = str(text)
+    return english if chinese == english else f"{english} / {chinese}"
+
+
+def template_filename(period: ReportingPeriod) -> str:
+    return f"reporting-template-{period.plan.code}-{period.label}.xlsx"
+
+
+# Writing the template
+
+
+def reporting_template(period: ReportingPeriod) -> bytes:
+    """The period's reporting template: one prefilled row per line in the source and confirmed owner.
+
+    Four queries, whatever the number of lines: the statuses, the lines, their owners and the
+    period's updates.
+    """
+    statuses = list(Status.objects.all())
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = UPDATES_SHEET
+    _write_headers(sheet)
+    for values in template_rows(period):
+        sheet.append([values.get(column.key, "") for column in COLUMNS])
+    last = sheet.max_row
+    _format_rows(sheet, FIRST_ROW, last)
+    _add_status_list(sheet, len(statuses), last + SPARE_ROWS)
+    _write_statuses(workbook.create_sheet(STATUSES_SHEET), statuses)
+    _write_instructions(workbook.create_sheet(README_SHEET), period)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def template_rows(period: ReportingPeriod):
+    """The prefilled values of each row, in code order, lead owner first."""
+    lines = ActionLine.objects.for_plan(period.plan).in_source().in_code_order().with_owners()
+    updates = {
+        (update.line_id, update.organisation_id): update
+        for update in StatusUpdate.objects.in_period(period).select_related("status")
+    }
+    for line in lines:
+        for ownership in line.owners:
+            update = updates.get((line.pk, ownership.organisation_id))
+            yield {
+                "plan": period.plan.code,
+                "period": period.label,
+                "line": line.code,
+                "owner": ownership.organisation.acronym,
+                "role": both_languages(ownership.get_role_display()),
+                "text_en": line.text_en,
+                "text_zh": line.text_zh,
+                **(_reported(update) if update else {}),
+            }
+
+
+def _reported(update: StatusUpdate) -> dict[str, str]:
+    status = update.status
+    return {
+        "reported_state": both_languages(update.get_state_display()),
+        "reported_status": f"{status.code} ({status.label_en} / {status.label_zh})" if status else "",
+        "reported_en": update.narrative_en,
+        "reported_zh": update.narrative_zh,
+    }
+
+
+def _write_headers(sheet: Worksheet) -> None:
+    sheet.append([column.key for column in COLUMNS])
+    sheet.append([both_languages(column.label) for column in COLUMNS])
+    sheet.row_dimensions[KEY_ROW].hidden = True
+    for index, column in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+        cell = sheet.cell(HEADER_ROW, index)
+        cell.font, cell.fill, cell.alignment = HEADER_FONT, FILLS[column.kind], WRAPPED
+    # The headers and the plan, period, line and owner stay in view while scrolling.
+    sheet.freeze_panes = f"E{FIRST_ROW}"
+
+
+def _format_rows(sheet: Worksheet, first: int, last: int) -> None:
+    if last < first:
+        return
+    for row in sheet.iter_rows(min_row=first, max_row=last):
+        for column, cell in zip(COLUMNS, row, strict=True):
+            cell.alignment, cell.fill = WRAPPED, FILLS[column.kind]
+            if column.key in TEXT_KEYS:
+                cell.number_format = "@"
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(COLUMNS))}{last}"
+
+
+def _add_status_list(sheet: Worksheet, count: int, last: int) -> None:
+    letter = get_column_letter(_index("status"))
+    choice = DataValidation(
+        type="list",
+        formula1=f"={STATUSES_SHEET}!$A$2:$A${count + 1}",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=both_languages(gettext_lazy("Status")),
+        error=both_languages(gettext_lazy("Pick a status code from the list.")),
+    )
+    choice.add(f"{letter}{FIRST_ROW}:{letter}{last}")
+    sheet.add_data_validation(choice)
+
+
+def _write_statuses(sheet: Worksheet, statuses: list[Status]) -> None:
+    sheet.append(
+        [both_languages(gettext_lazy("Code")), both_languages(gettext_lazy("English")),
+         both_languages(gettext_lazy("Chinese"))]
+    )  # fmt: skip
+    for status in statuses:
+        sheet.append([status.code, status.label_en, status.label_zh])
+    for letter, width in zip("ABC", (16, 20, 16), strict=True):
+        sheet.column_dimensions[letter].width = width
+    for cell in sheet[1]:
+        cell.font = HEADER_FONT
+
+
+def _write_instructions(sheet: Worksheet, period: ReportingPeriod) -> None:
+    sheet.column_dimensions["A"].width = 100
+    sheet.append([f"{period.plan.code} · {period.label}"])
+    sheet["A1"].font = HEADER_FONT
+    blocks = []
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            blocks.append([str(text) for text in INSTRUCTIONS])
+    for block in blocks[:1] if blocks[1] == blocks[0] else blocks:  # once, until translated
+        sheet.append([""])
+        for text in block:
+            sheet.append([text])
+    for (cell,) in sheet.iter_rows(min_row=2):
+        cell.alignment = WRAPPED
+
+
+def _index(key: str) -> int:
+    return next(index for index, column in enumerate(COLUMNS, start=1) if column.key == key)
+
+
+# Reading a filled copy
+
+
+def read_upload(upload: IO[bytes], *, name: str = "") -> list[dict[str, Any]]:
+    """The rows of a filled template: for each non-empty row, its Excel row number and its values.
+
+    Raises ValidationError, with a message for the person who uploaded it, when the file is
+    not an XLSX workbook, is too large, or has no sheet with the template's columns.
+    """
+    _check_file(upload, name)
+    try:
+        workbook = load_workbook(upload, read_only=True, data_only=True)
+    # openpyxl raises whatever its parsers raise on a damaged workbook.
+    except Exception as error:
+        raise ValidationError(
+            _("This workbook cannot be read; save it again as XLSX."), code="unreadable"
+        ) from error
+    try:
+        sheet = workbook[UPDATES_SHEET] if UPDATES_SHEET in workbook.sheetnames else workbook.worksheets[0]
+        sheet.reset_dimensions()  # some programs write a wrong size; read what is there
+        return _read_rows(sheet)
+    finally:
+        workbook.close()
+        upload.seek(0)
+
+
+def _check_file(upload: IO[bytes], name: str) -> None:
+    size = getattr(upload, "size", None) or 0
+    limit = min(uploads.max_bytes(), MAX_BYTES)
+    if size == 0:
+        raise ValidationError(_("This file is empty."), code="empty")
+    if size > limit:
+        raise ValidationError(
+            _("This file is %(size)s; the limit is %(limit)s."),
+            code="too_large",
+            params={"size": uploads.human_size(size), "limit": uploads.human_size(limit)},
+        )
+    if uploads.detect_type(upload, limit) != uploads.XLSX:
+        raise ValidationError(
+            _("This is not an Excel workbook (XLSX). Upload the filled reporting template, saved as XLSX."),
+            code="not_xlsx",
+        )
+    if name and not name.lower().rstrip(". ").endswith(".xlsx"):
+        raise ValidationError(_("The file's name must end in .xlsx."), code="extension_mismatch")
+
+
+def _read_rows(sheet) -> list[dict[str, Any]]:
+    names = header_names()
+    columns: dict[str, int] | None = None
+    rows = []
+    for number, cells in enumerate(
+        sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True), start=1
+    ):
+        if not any(cells) and columns is not None:
+            continue  # an empty row, cheaply: a sheet may have a million of them
+        values = [_text(value) for value in cells]
+        if columns is None:
+            columns = _columns_in(values, names)
+            if columns is None and number >= HEADER_ROW + 3:
+                break
+            continue
+        if _columns_in(values, names) is not None or not any(values):
+            continue  # the header row under the keys, or a row of spaces
+        if len(rows) == MAX_ROWS:
+            raise ValidationError(
+                _("This file has more than %(count)d rows; upload at most %(count)d at a time."),
+                code="too_many_rows",
+                params={"count": MAX_ROWS},
+            )
+        row = {key: values[index] if index < len(values) else "" for key, index in columns.items()}
+        rows.append({"row": number, **row})
+    if columns is None:
+        raise ValidationError(
+            _("Not the reporting template: the line, owner, status and progress columns are missing."),
+            code="not_the_template",
+        )
+    return rows
+
+
+def _columns_in(values: list[str], names: dict[str, str]) -> dict[str, int] | None:
+    """The position of each column the upload reads, if ``values`` is a row of keys or headers."""
+    found = {}
+    for index, value in enumerate(values):
+        key = names.get(value.casefold())
+        if key in READ_KEYS and key not in found:
+            found[key] = index
+    return found if len(found) == len(READ_KEYS) else None
+
+
+def header_names() -> dict[str, str]:
+    """Each name a column may go by (its key, its header in either language, or both) → its key."""
+    names = {}
+    for column in COLUMNS:
+        both = both_languages(column.label)
+        for name in {column.key, both, *both.split(" / ")}:
+            names[name.casefold()] = column.key
+    return names
+
+
+def _text(value: Any) -> str:
+    """A cell as text: whole numbers without ".0", dates as ISO dates, text stripped."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).upper()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()

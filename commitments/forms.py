@@ -231,8 +231,10 @@ class OwnershipDecisionForm(forms.Form):
 class PeriodForm(forms.ModelForm):
     class Meta:
         model = ReportingPeriod
-        fields = ["label", "starts_on", "ends_on", "deadline"]
-        widgets = {"starts_on": DATE_INPUT, "ends_on": DATE_INPUT, "deadline": DATE_INPUT}
+        fields = ["label", "starts_on", "ends_on", "deadline", "cutoff_on"]
+        widgets = {
+            "starts_on": DATE_INPUT, "ends_on": DATE_INPUT, "deadline": DATE_INPUT, "cutoff_on": DATE_INPUT,
+        }  # fmt: skip
 
     def clean_label(self) -> str:
         label = self.cleaned_data["label"].strip()
@@ -249,6 +251,9 @@ class PeriodForm(forms.ModelForm):
             self.add_error("ends_on", _("A period must end after it starts."))
         if starts and deadline and deadline < starts:
             self.add_error("deadline", _("The deadline cannot be before the period starts."))
+        cutoff = cleaned.get("cutoff_on")
+        if starts and cutoff and cutoff < starts:
+            self.add_error("cutoff_on", _("The data cut-off cannot be before the period starts."))
         return cleaned
 
 

@@ -10,6 +10,7 @@ from .plans import (
     Plan,
     interface_language,
 )
+from .reports import EditionFile, ReportEdition
 from .spreadsheets import ReportUpload
 from .tracking import (
     Activity,
@@ -29,6 +30,7 @@ __all__ = [
     "Activity",
     "Area",
     "Bilingual",
+    "EditionFile",
     "Evidence",
     "Localized",
     "Organisation",
@@ -36,6 +38,7 @@ __all__ = [
     "Part",
     "PeriodStatus",
     "Plan",
+    "ReportEdition",
     "ReportUpload",
     "ReportingPeriod",
     "Status",

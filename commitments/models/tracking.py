@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+import zoneinfo
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -139,6 +142,15 @@ class ReportingPeriod(models.Model):
     ends_on = models.DateField(_("ends on"))
     deadline = models.DateField(_("submission deadline"))
     is_open = models.BooleanField(_("open for updates"), default=False)
+    cutoff_on = models.DateField(
+        _("data cut-off"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The progress report shows what was approved and confirmed by the end of this day. "
+            "Empty: the end of the period once it has ended."
+        ),
+    )
 
     objects = ReportingPeriodQuerySet.as_manager()
 
@@ -185,6 +197,23 @@ class ReportingPeriod(models.Model):
     def close_for_updates(self) -> None:
         self.is_open = False
         self.save(update_fields=["is_open"])
+
+    def cutoff(self) -> datetime.datetime:
+        """The moment the progress report reads the data as of.
+
+        The end of ``cutoff_on`` (in settings.TIME_ZONE) when it is set, else the end of
+        ``ends_on`` once the period has ended; never later than now, so that a report does not
+        claim to show data as of a moment that has not come yet.
+        """
+        day = self.cutoff_on or (self.ends_on if self.ends_on < timezone.localdate() else None)
+        now = timezone.now()
+        if day is None:
+            return now
+        # The last millisecond: JSON (DjangoJSONEncoder) keeps milliseconds, so a stored report
+        # names its cut-off exactly.
+        last = datetime.time(23, 59, 59, 999000)
+        end = datetime.datetime.combine(day, last, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+        return min(end, now)
 
     def previous(self) -> ReportingPeriod | None:
         """The plan's period that ends last before this one starts; None for its first period."""

@@ -1,1 +1,25 @@
 """The annual Summit progress report (section 6.3 of the plan): content, then DOCX, HTML and XLSX."""
+
+from collections.abc import Callable
+
+from .content import ReportContent
+
+CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "html": "text/html; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def renderers() -> dict[str, Callable[[ReportContent], bytes]]:
+    """Each format's renderer: the report's content in, the file's bytes out."""
+    from . import docx, html, xlsx
+
+    return {"docx": docx.render, "html": html.render, "xlsx": xlsx.render}
+
+
+def file_name(content: ReportContent, fmt: str) -> str:
+    """e.g. progress-report-poa-2026-2030-2026-2027-zh-draft.docx"""
+    period = content.period_label.replace("–", "-").replace(" ", "-")
+    kind = "final" if content.is_final else "draft"
+    return f"progress-report-{content.plan_code}-{period}-{content.language}-{kind}.{fmt}"

@@ -10,10 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from . import spreadsheets, uploads
 from .models import (
     Activity,
+    EditionFile,
     Evidence,
     Organisation,
     Ownership,
     PeriodStatus,
+    Plan,
+    ReportEdition,
     ReportingPeriod,
     Status,
     StatusUpdate,
@@ -285,3 +288,47 @@ class ReportUploadForm(forms.Form):
                 params={"period": self.period.label},
             )
         return cleaned
+
+
+class ReportForm(forms.Form):
+    """What progress report to generate: a plan, one of its periods, a language and a format."""
+
+    plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.all(), to_field_name="code")
+    period = forms.ModelChoiceField(label=_("Reporting period"), queryset=ReportingPeriod.objects.all())
+    language = forms.ChoiceField(label=_("Language of the report"), choices=ReportEdition.Language.choices)
+    format = forms.ChoiceField(
+        label=_("Format"), choices=EditionFile.Format.choices, initial=EditionFile.Format.HTML
+    )
+    meeting = forms.CharField(
+        label=_("Prepared for"), max_length=200, required=False,
+        help_text=_("The meeting, for example PMC 10+1 Session, July 2027."),
+    )  # fmt: skip
+
+    def __init__(self, *args, plan: Plan | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if plan is not None:
+            self.fields["period"].queryset = ReportingPeriod.objects.for_plan(plan)
+        self.fields["period"].label_from_instance = lambda period: period.label
+
+    def clean(self):
+        cleaned = super().clean()
+        plan, period = cleaned.get("plan"), cleaned.get("period")
+        if plan and period and period.plan_id != plan.pk:
+            self.add_error("period", _("Choose a period of this plan."))
+        return cleaned
+
+
+class FinaliseForm(forms.Form):
+    meeting = forms.CharField(
+        label=_("Prepared for"), max_length=200,
+        help_text=_("The meeting, for example PMC 10+1 Session, July 2027."),
+    )  # fmt: skip
+    language = forms.ChoiceField(label=_("Language of the report"), choices=ReportEdition.Language.choices)
+    understood = forms.BooleanField(
+        label=_("I understand that a final edition can never be changed."),
+        help_text=_("Only an administrator can withdraw it, and it stays listed."),
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for withdrawal"), widget=forms.Textarea(attrs={"rows": 2}))

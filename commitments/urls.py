@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, plans, register, reporting, review, running, spreadsheets
+from .views import dashboard, plans, register, reporting, reports, review, running, spreadsheets
 
 app_name = "commitments"
 
@@ -11,6 +11,11 @@ urlpatterns = [
     path("periods/<int:pk>/template.xlsx", spreadsheets.template_download, name="reporting-template"),
     path("periods/<int:pk>/upload/", spreadsheets.upload, name="reporting-upload"),
     path("uploads/<int:pk>/", spreadsheets.upload_preview, name="reporting-upload-preview"),
+    path("reports/", reports.report_page, name="report"),
+    path("reports/generate/", reports.report_generate, name="report-generate"),
+    path("periods/<int:period>/finalise/", reports.report_finalise, name="report-finalise"),
+    path("editions/<int:pk>/withdraw/", reports.edition_withdraw, name="edition-withdraw"),
+    path("editions/<int:pk>/<str:fmt>/", reports.edition_download, name="edition-download"),
     path("plans/", plans.plan_list, name="plan-list"),
     path("plans/<slug:code>/", plans.plan_detail, name="plan-detail"),
     path("plans/<slug:plan>/lines/<str:code>/", plans.line_detail, name="line-detail"),

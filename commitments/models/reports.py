@@ -164,9 +164,13 @@ class ReportEdition(models.Model):
             raise
         return edition
 
+    @staticmethod
+    def may_withdraw(user) -> bool:
+        return user.is_superuser or user.groups.filter(name=ADMINISTRATORS).exists()
+
     def withdraw(self, *, by, reason: str) -> None:
         """Withdraw the edition: only administrators, with a reason. It stays, marked withdrawn."""
-        if not (by.is_superuser or by.groups.filter(name=ADMINISTRATORS).exists()):
+        if not self.may_withdraw(by):
             raise PermissionDenied(_("Only administrators can withdraw a report edition."))
         if not reason.strip():
             raise ValidationError({"withdrawal_reason": _("Say why the edition is withdrawn.")})

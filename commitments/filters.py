@@ -4,12 +4,29 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .models import ActionLine, Area, Organisation, Part, Plan, ReportingPeriod, Status, StatusUpdate
 from .models.plans import NO_STATUS, NO_UPDATE, REPORTED
 
 ANY = _("Any")
+
+
+class PlainSelect(forms.Select):
+    """A select whose options are written in Python: Django renders a template per option, and
+    the register's few hundred options cost it some 20 ms (docs/benchmarks.md)."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "", '<option value="{}"{}>{}</option>',
+            ((o["value"], mark_safe(" selected") if o["selected"] else "", o["label"])
+             for _group, group_options, _index in widget["optgroups"] for o in group_options),
+        )  # fmt: skip
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(widget["attrs"]), options)
 
 
 def status_choices() -> list[tuple[str, str]]:
@@ -41,14 +58,28 @@ def default_period(plan: Plan) -> ReportingPeriod | None:
 class LineFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     plan = django_filters.ModelChoiceFilter(
-        label=_("Plan"), queryset=Plan.objects.all(), to_field_name="code", method="keep", empty_label=None
+        widget=PlainSelect,
+        label=_("Plan"),
+        queryset=Plan.objects.all(),
+        to_field_name="code",
+        method="keep",
+        empty_label=None,
     )
-    part = django_filters.ModelChoiceFilter(label=_("Pillar"), queryset=Part.objects.none(), empty_label=ANY)
-    area = django_filters.ModelChoiceFilter(label=_("Area"), queryset=Area.objects.none(), empty_label=ANY)
+    part = django_filters.ModelChoiceFilter(
+        widget=PlainSelect, label=_("Pillar"), queryset=Part.objects.none(), empty_label=ANY
+    )
+    area = django_filters.ModelChoiceFilter(
+        widget=PlainSelect, label=_("Area"), queryset=Area.objects.none(), empty_label=ANY
+    )
     status = django_filters.ChoiceFilter(
-        label=_("Current status"), choices=status_choices, method="current", empty_label=ANY
+        widget=PlainSelect,
+        label=_("Current status"),
+        choices=status_choices,
+        method="current",
+        empty_label=ANY,
     )
     owner = django_filters.ModelChoiceFilter(
+        widget=PlainSelect,
         label=_("Owner"),
         queryset=Organisation.objects.all(),
         to_field_name="acronym",
@@ -57,15 +88,27 @@ class LineFilter(django_filters.FilterSet):
     )
     lead = django_filters.BooleanFilter(label=_("Only as lead"), widget=forms.CheckboxInput, method="keep")
     period = django_filters.ModelChoiceFilter(
-        label=_("Reporting period"), queryset=ReportingPeriod.objects.none(), method="keep", empty_label=None
+        widget=PlainSelect,
+        label=_("Reporting period"),
+        queryset=ReportingPeriod.objects.none(),
+        method="keep",
+        empty_label=None,
     )
     period_status = django_filters.ChoiceFilter(
-        label=_("Status in the period"), choices=status_choices, method="keep", empty_label=ANY
+        widget=PlainSelect,
+        label=_("Status in the period"),
+        choices=status_choices,
+        method="keep",
+        empty_label=ANY,
     )
     state = django_filters.ChoiceFilter(
-        label=_("Update in the period"), choices=state_choices, method="keep", empty_label=ANY
+        widget=PlainSelect,
+        label=_("Update in the period"),
+        choices=state_choices,
+        method="keep",
+        empty_label=ANY,
     )
-    evidence = django_filters.ChoiceFilter(
+    evidence = django_filters.ChoiceFilter(widget=PlainSelect, 
         label=_("Evidence in the period"), choices=[("yes", _("With evidence")), ("no", _("Without"))],
         method="keep", empty_label=ANY,
     )  # fmt: skip

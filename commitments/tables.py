@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .models import ActionLine
+
+SHORT = 120  # characters of a line's text shown before "more"
+
+
+def fallback_note(text) -> str:
+    return _("Not yet translated") if text.language == "zh" else _("English only")
 
 
 class LineTable(tables.Table):
@@ -28,8 +33,23 @@ class LineTable(tables.Table):
         per_page = 50
         empty_text = _("No action line matches these filters.")
 
+    # The text and status cells are built here rather than from templates: fifty rows of
+    # template includes were a third of the register's time (docs/benchmarks.md).
+
     def render_text(self, record: ActionLine) -> str:
-        return render_to_string("commitments/_line_text.html", {"line": record})
+        text = record.localized_text
+        language = "zh-Hans" if text.language == "zh" else "en"
+        badge = (
+            format_html(' <span class="badge untranslated">{}</span>', fallback_note(text))
+            if text.is_fallback
+            else ""
+        )
+        if len(text) <= SHORT:
+            return format_html('<span lang="{}">{}</span>{}', language, text, badge)
+        return format_html(
+            '<details><summary title="{}" lang="{}">{}</summary><p lang="{}">{}</p></details>{}',
+            text, language, record.short_text, language, text, badge,
+        )  # fmt: skip
 
     def render_part(self, record: ActionLine) -> str:
         return format_html('<abbr title="{}">{}</abbr>', record.part.localized_title, record.part.code)
@@ -48,7 +68,10 @@ class LineTable(tables.Table):
         )  # fmt: skip
 
     def render_status(self, record: ActionLine) -> str:
-        return render_to_string("commitments/_status.html", {"status": record.current_status})
+        status = record.current_status
+        if status is None:
+            return format_html('<span class="status none">{}</span>', _("No status"))
+        return format_html('<span class="status" style="--status: {}">{}</span>', status.colour, status)
 
     def order_status(self, queryset, is_descending: bool):
         order = F("current_status_order")

@@ -228,9 +228,10 @@ class ActionLineQuerySet(models.QuerySet):
     def with_current_status(self) -> ActionLineQuerySet:
         """Lines with their current status: the status of their latest confirmed period status.
 
-        Each line gets ``confirmed_period_statuses`` (latest first, with status and period),
-        from which ``line.current_status`` reads, and ``current_status_code`` (None before the
-        first confirmed status) to filter and sort on. One query more, whatever the number of lines.
+        Each line gets ``confirmed_period_statuses``: its latest confirmed period status alone
+        (with status and period), from which ``line.current_status`` reads; and
+        ``current_status_code`` and ``current_status_order`` (None before the first confirmed
+        status) to filter and sort on. One query more, whatever the number of lines or periods.
         """
         from .tracking import PeriodStatus
 
@@ -242,7 +243,8 @@ class ActionLineQuerySet(models.QuerySet):
         ).prefetch_related(
             models.Prefetch(
                 "period_statuses",
-                queryset=confirmed.select_related("status", "period"),
+                # Sliced: only the latest per line is fetched (a window function), not every period's.
+                queryset=confirmed.select_related("status", "period")[:1],
                 to_attr="confirmed_period_statuses",
             )
         )

@@ -292,7 +292,7 @@ def test_a_chinese_draft_names_the_changed_statuses_in_chinese(
         by=secretariat, status=status("completed"), reason="Finished"
     )
 
-    assert build_report(plan_2026, period, "zh").changes_since_final == ["1.1.1: 正在实施 → 已完成"]
+    assert build_report(plan_2026, period, "zh").changes_since_final == ["1.1.1：正在实施 → 已完成"]
 
 
 def test_a_draft_built_for_the_editions_cutoff_is_the_edition_but_for_being_a_draft(

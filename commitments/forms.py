@@ -301,7 +301,7 @@ class ReportForm(forms.Form):
     )
     meeting = forms.CharField(
         label=_("Prepared for"), max_length=200, required=False,
-        help_text=_("The meeting, for example PMC 10+1 Session, July 2027."),
+        widget=forms.TextInput(attrs={"placeholder": _("For example PMC 10+1 Session, July 2027.")}),
     )  # fmt: skip
 
     def __init__(self, *args, plan: Plan | None = None, **kwargs):

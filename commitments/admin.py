@@ -12,6 +12,7 @@ from .models import (
     Part,
     PeriodStatus,
     Plan,
+    ReportEdition,
     ReportingPeriod,
     Status,
     StatusUpdate,
@@ -95,7 +96,7 @@ class OwnershipAdmin(SimpleHistoryAdmin):
 
 @admin.register(ReportingPeriod)
 class ReportingPeriodAdmin(admin.ModelAdmin):
-    list_display = ["plan", "label", "starts_on", "ends_on", "deadline", "is_open"]
+    list_display = ["plan", "label", "starts_on", "ends_on", "deadline", "cutoff_on", "is_open"]
     list_filter = ["plan", "is_open"]
 
 
@@ -131,3 +132,30 @@ class PeriodStatusAdmin(SimpleHistoryAdmin):
     list_filter = ["period", "status"]
     list_select_related = ["line", "period", "proposed", "status", "confirmed_by"]
     raw_id_fields = ["line"]
+
+
+@admin.register(ReportEdition)
+class ReportEditionAdmin(admin.ModelAdmin):
+    """Read only: editions are made by finalising on the report page and withdrawn there."""
+
+    list_display = [
+        "plan",
+        "period",
+        "language",
+        "meeting",
+        "as_of",
+        "finalised_by",
+        "finalised_at",
+        "withdrawn_at",
+    ]
+    list_filter = ["plan", "language"]
+    exclude = ["content"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -67,6 +67,8 @@ class Action:
 PAGES = [
     Action("register", lambda w: reverse("commitments:register"), READERS),
     Action("register export", lambda w: reverse("commitments:register-export", args=["xlsx"]), READERS),
+    Action("dashboard", lambda w: reverse("commitments:dashboard"), READERS),
+    Action("progress report page", lambda w: reverse("commitments:report"), READERS),
     Action("plan list", lambda w: reverse("commitments:plan-list"), READERS),
     Action("plan page", lambda w: reverse("commitments:plan-detail", args=[w.plan.code]), READERS),
     Action("line page", lambda w: w.draft.line.get_absolute_url(), READERS),

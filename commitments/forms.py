@@ -241,7 +241,8 @@ class PeriodForm(forms.ModelForm):
 
     def clean_label(self) -> str:
         label = self.cleaned_data["label"].strip()
-        if ReportingPeriod.objects.for_plan(self.instance.plan_id).filter(label=label).exists():
+        others = ReportingPeriod.objects.for_plan(self.instance.plan_id).exclude(pk=self.instance.pk)
+        if others.filter(label=label).exists():
             raise forms.ValidationError(
                 _("This plan already has a period called %(label)s."), params={"label": label}
             )

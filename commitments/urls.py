@@ -40,6 +40,7 @@ urlpatterns = [
         "owners/<int:pk>/reject/", running.ownership_decide, {"decision": "reject"}, name="ownership-reject"
     ),
     path("plans/<slug:plan>/periods/", running.period_list, name="period-list"),
+    path("periods/<int:pk>/edit/", running.period_edit, name="period-edit"),
     path("periods/<int:pk>/open/", running.period_switch, {"action": "open"}, name="period-open"),
     path("periods/<int:pk>/close/", running.period_switch, {"action": "close"}, name="period-close"),
 ]

@@ -83,6 +83,7 @@ PAGES = [
     Action(
         "reporting periods", lambda w: reverse("commitments:period-list", args=[w.plan.code]), SECRETARIAT
     ),
+    Action("period form", lambda w: reverse("commitments:period-edit", args=[w.period.pk]), SECRETARIAT),
     Action(
         "period status form",
         lambda w: reverse("commitments:period-status", args=[w.approved.line_id, w.period.pk]),
@@ -180,6 +181,19 @@ ACTIONS = [
         done=lambda w: ReportingPeriod.objects.filter(label="2027–2028").exists(),
     ),
     Action(
+        "set a period's data cut-off",
+        lambda w: reverse("commitments:period-edit", args=[w.period.pk]),
+        SECRETARIAT,
+        data=lambda w: {
+            "label": w.period.label,
+            "starts_on": w.period.starts_on.isoformat(),
+            "ends_on": w.period.ends_on.isoformat(),
+            "deadline": w.period.deadline.isoformat(),
+            "cutoff_on": "2026-11-15",
+        },  # fmt: skip
+        done=lambda w: str(ReportingPeriod.objects.get(pk=w.period.pk).cutoff_on) == "2026-11-15",
+    ),
+    Action(
         "close a period",
         lambda w: reverse("commitments:period-close", args=[w.period.pk]),
         SECRETARIAT,
@@ -230,8 +244,9 @@ def test_each_role_can_post_only_the_actions_it_may(client, world, request, role
         assert not action.done(world)
 
 
-POST_ONLY = [action for action in ACTIONS if action.name not in {"edit an update", "confirm a period status",
-                                                                   "create a period"}]  # fmt: skip
+# These are forms on a page of their own, which a GET shows.
+WITH_A_PAGE = {"edit an update", "confirm a period status", "create a period", "set a period's data cut-off"}
+POST_ONLY = [action for action in ACTIONS if action.name not in WITH_A_PAGE]
 
 
 @pytest.mark.parametrize("action", POST_ONLY, ids=lambda action: action.name)

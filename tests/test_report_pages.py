@@ -136,3 +136,18 @@ def test_the_command_names_the_periods_when_the_period_is_unknown(confirmed, tmp
     with pytest.raises(CommandError, match="its periods: 2026–2027"):
         call_command("progress_report", "--plan", PLAN, "--period", "1999", "-o", str(tmp_path / "x"))
     assert not Path(tmp_path / "x").exists()
+
+
+def test_the_secretariat_sets_a_periods_data_cut_off_on_the_periods_page(client, secretariat, confirmed):
+    client.force_login(secretariat)
+    url = reverse("commitments:period-edit", args=[confirmed.pk])
+    assert "data cut-off" in client.get(url).content.decode()
+    values = {
+        "label": confirmed.label, "starts_on": confirmed.starts_on.isoformat(),
+        "ends_on": confirmed.ends_on.isoformat(), "deadline": confirmed.deadline.isoformat(),
+    }  # fmt: skip
+    assert client.post(url, values | {"cutoff_on": "2026-11-15"}).status_code == 302
+    confirmed.refresh_from_db()
+    assert str(confirmed.cutoff_on) == "2026-11-15" and confirmed.label == "2026–2027"
+    refused = client.post(url, values | {"cutoff_on": "2020-01-01"})
+    assert "The data cut-off cannot be before the period starts." in refused.content.decode()

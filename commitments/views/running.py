@@ -87,6 +87,19 @@ def period_list(request, plan: str):
     return render(request, "commitments/period_list.html", {"plan": plan, "periods": periods, "form": form})
 
 
+@period_runner_required
+def period_edit(request, pk: int):
+    period = get_object_or_404(ReportingPeriod.objects.select_related("plan"), pk=pk)
+    form = PeriodForm(request.POST or None, instance=period)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Period %(label)s saved.") % {"label": period.label})
+        return redirect("commitments:period-list", period.plan.code)
+    return render(
+        request, "commitments/period_form.html", {"plan": period.plan, "period": period, "form": form}
+    )
+
+
 @require_POST
 @period_runner_required
 def period_switch(request, pk: int, action: str):

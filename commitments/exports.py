@@ -14,9 +14,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from . import uploads
 from .models import ActionLine, PeriodStatus, Plan, ReportingPeriod, StatusUpdate
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_TYPE = uploads.XLSX.content_type
 # Column widths in characters; the long texts wrap.
 WIDTHS = {
     "code": 9, "part": 8, "area": 8, "text_en": 60, "text_zh": 40, "owners": 28, "status": 14,
@@ -85,6 +86,16 @@ def rows(lines, period: ReportingPeriod | None) -> Iterable[dict[str, object]]:
     return (record(line, period) for line in with_period_details(lines, period))
 
 
+def keep_as_text(workbook: Workbook) -> None:
+    """Make every text cell that starts with "=" a text again: openpyxl stores such a string as a
+    formula, so a narrative typed as "=HYPERLINK(…)" would be a live formula in a file we send out."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+
+
 def filename(plan: Plan | None, extension: str) -> str:
     return f"register-{plan.code if plan else 'all'}-{timezone.localdate():%Y-%m-%d}.{extension}"
 
@@ -124,6 +135,7 @@ def as_xlsx(lines, plan: Plan | None, period: ReportingPeriod | None) -> HttpRes
                 cell.number_format = "yyyy-mm-dd"
     sheet.freeze_panes = "B2"  # the header row and the code column stay in view
     sheet.auto_filter.ref = sheet.dimensions
+    keep_as_text(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import django_filters
 from django import forms
 from django.forms.utils import flatatt
@@ -41,7 +43,9 @@ def state_choices() -> list[tuple[str, str]]:
 
 
 def digits(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
+    """A primary key from a GET value, or None; "²" or "١" are digits to str.isdigit, not to int()."""
+    value = str(value or "")
+    return int(value) if value.isascii() and value.isdecimal() else None
 
 
 def default_plan() -> Plan | None:
@@ -154,7 +158,7 @@ class LineFilter(django_filters.FilterSet):
         if not areas.exists():
             data.pop("area", None)
 
-    @property
+    @cached_property
     def reporting_period(self) -> ReportingPeriod | None:
         """The period the period filters read: the chosen one, or the plan's default."""
         chosen = self.form.cleaned_data.get("period") if self.is_bound and self.form.is_valid() else None

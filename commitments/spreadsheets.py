@@ -27,7 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import uploads
+from . import exports, uploads
 from .models import ActionLine, ReportingPeriod, Status, StatusUpdate
 
 XLSX_TYPE = uploads.XLSX.content_type
@@ -132,6 +132,7 @@ def reporting_template(period: ReportingPeriod) -> bytes:
     _write_statuses(workbook.create_sheet(STATUSES_SHEET), statuses)
     _write_instructions(workbook.create_sheet(README_SHEET), period)
     buffer = io.BytesIO()
+    exports.keep_as_text(workbook)
     workbook.save(buffer)
     return buffer.getvalue()
 

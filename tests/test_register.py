@@ -303,3 +303,21 @@ def test_the_export_runs_a_fixed_number_of_queries(client, reader, world, django
 def test_an_unknown_export_format_is_not_found(client, reader):
     client.force_login(reader)
     assert export(client, "pdf").status_code == 404
+
+
+@pytest.mark.parametrize("param", ["period", "part", "area"])
+def test_a_number_that_is_not_ascii_is_ignored_not_a_crash(client, reader, param):
+    client.force_login(reader)
+    assert register(client, **{param: "²"}).status_code == 200
+    assert export(client, "csv", **{param: "²"}).status_code == 200
+
+
+def test_a_narrative_that_looks_like_a_formula_stays_text_in_the_reporting_template(world):
+    from commitments.spreadsheets import reporting_template
+
+    approved = world["2.1.1"].updates.get(state="approved")
+    approved.narrative_en = '=HYPERLINK("https://example.org","click")'
+    approved.save()
+    sheet = load_workbook(io.BytesIO(reporting_template(world["period"]))).worksheets[0]
+    cells = [cell for row in sheet.iter_rows() for cell in row if str(cell.value).startswith("=HYPERLINK")]
+    assert cells and all(cell.data_type == "s" for cell in cells)

@@ -2,12 +2,13 @@
 
 from collections.abc import Callable
 
+from ..uploads import DOCX, XLSX
 from .content import ReportContent
 
 CONTENT_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "docx": DOCX.content_type,
     "html": "text/html; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xlsx": XLSX.content_type,
 }
 
 

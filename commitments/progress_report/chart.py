@@ -18,8 +18,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont
 
-from ..charts import status_chart_svg
-from .content import ReportContent, StatusInfo, Tally
+from ..charts import colour_of, status_chart_svg
+from .content import ReportContent, Tally
 from .wording import NOT_CONFIRMED
 
 SCALE = 2  # drawn at twice the size it is shown at, for print
@@ -31,7 +31,6 @@ TOP = 4
 LEGEND_ROW = 26
 LEGEND_COLUMNS = 3
 OUTLINE = "#5b6673"
-FALLBACK_COLOUR = "#6c757d"
 # Fonts with Chinese characters, the Simplified Chinese face of a collection first; Latin ones last.
 FONTS = [
     ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2, True),
@@ -187,14 +186,6 @@ HATCHINGS = [
     lambda d, *box: (lines_in(d, *box, STEP, "-"), lines_in(d, *box, STEP, "|")),
     lambda d, *box: (lines_in(d, *box, STEP, "/"), lines_in(d, *box, STEP, "\\")),
 ]
-
-
-def colour_of(status: StatusInfo) -> str:
-    colour = status.colour or ""
-    valid = (
-        len(colour) == 7 and colour.startswith("#") and all(c in "0123456789abcdefABCDEF" for c in colour[1:])
-    )
-    return colour if valid else FALLBACK_COLOUR
 
 
 def legend_font(language: str, size: int) -> tuple[ImageFont.ImageFont | ImageFont.FreeTypeFont, bool]:

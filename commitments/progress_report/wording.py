@@ -8,6 +8,7 @@ import datetime
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from ..progress import signed
 from .content import AreaInfo, LineInfo, PillarInfo, ReportContent, Tally, Text
 
 NOT_CONFIRMED = "not-confirmed"  # the key of lines without a confirmed status, next to the status codes
@@ -91,11 +92,7 @@ def fallback_marker(text: Text) -> str:
 
 def delta(value: int | None) -> str:
     """A change as "+3", "−2" or "±0"; "" when there is nothing to compare with."""
-    if value is None:
-        return ""
-    if value == 0:
-        return "±0"
-    return f"+{value}" if value > 0 else f"−{-value}"
+    return signed(value)
 
 
 def tally_row(content: ReportContent, tally: Tally) -> list[tuple[int, str]]:

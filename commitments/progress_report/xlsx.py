@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ..exports import keep_as_text
 from . import wording
 from .content import ReportContent
 
@@ -28,6 +29,7 @@ def render(content: ReportContent) -> bytes:
         summary(workbook.create_sheet(), content)
         workbook.properties.title = wording.document_title(content)
         workbook.properties.language = "zh-CN" if content.language == "zh" else "en-GB"
+        keep_as_text(workbook)
         output = io.BytesIO()
         workbook.save(output)
     return output.getvalue()

@@ -258,6 +258,12 @@ class PeriodForm(forms.ModelForm):
         cutoff = cleaned.get("cutoff_on")
         if starts and cutoff and cutoff < starts:
             self.add_error("cutoff_on", _("The data cut-off cannot be before the period starts."))
+        if starts and ends and ends > starts:
+            others = ReportingPeriod.objects.for_plan(self.instance.plan_id).exclude(pk=self.instance.pk)
+            clash = others.overlapping(starts, ends).first()
+            if clash:
+                # Periods follow each other: the report compares each with the one before it.
+                self.add_error("starts_on", _("This overlaps the period %(label)s.") % {"label": clash.label})
         return cleaned
 
 

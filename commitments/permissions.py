@@ -13,7 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import Evidence, Organisation, Ownership, StatusUpdate
+from .models import Evidence, Organisation, Ownership, ReportEdition, StatusUpdate
+from .models.reports import FINALISE, WITHDRAW
 
 READ = "commitments.view_actionline"
 REPORT = "commitments.change_statusupdate"
@@ -21,7 +22,11 @@ REVIEW = "commitments.review_statusupdate"
 ASSIGN_OWNERS = "commitments.change_ownership"
 RUN_PERIODS = "commitments.change_reportingperiod"
 
+FINALISE_REPORTS = FINALISE
+WITHDRAW_EDITIONS = WITHDRAW
+
 reader_required = permission_required(READ, raise_exception=True)
+report_finaliser_required = permission_required(FINALISE_REPORTS, raise_exception=True)
 reviewer_of_updates_required = permission_required(REVIEW, raise_exception=True)
 owner_assigner_required = permission_required(ASSIGN_OWNERS, raise_exception=True)
 period_runner_required = permission_required(RUN_PERIODS, raise_exception=True)
@@ -76,3 +81,11 @@ def evidence_to_download(user, pk: int) -> Evidence:
     if evidence.is_withdrawn and not user.has_perm(REVIEW):
         raise PermissionDenied
     return evidence
+
+
+def edition_to_withdraw(user, pk: int) -> ReportEdition:
+    """An edition an administrator may withdraw; 403 for anyone else, whatever they post."""
+    edition = get_object_or_404(ReportEdition.objects.select_related("plan", "period"), pk=pk)
+    if not ReportEdition.may_withdraw(user):
+        raise PermissionDenied
+    return edition

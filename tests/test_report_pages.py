@@ -151,3 +151,49 @@ def test_the_secretariat_sets_a_periods_data_cut_off_on_the_periods_page(client,
     assert str(confirmed.cutoff_on) == "2026-11-15" and confirmed.label == "2026–2027"
     refused = client.post(url, values | {"cutoff_on": "2020-01-01"})
     assert "The data cut-off cannot be before the period starts." in refused.content.decode()
+
+
+def test_a_chinese_period_label_keeps_the_download_name_and_attachment(client, reader, confirmed):
+    confirmed.label = "二〇二六年度"
+    confirmed.save()
+    client.force_login(reader)
+    response = generate(client, confirmed, format="docx")
+    assert response["Content-Disposition"].startswith("attachment; filename")
+    assert "docx" in response["Content-Disposition"]
+
+
+def test_a_refused_draft_still_shows_the_editions_and_the_finalise_form(
+    client, secretariat, confirmed, evidence_root
+):
+    client.force_login(secretariat)
+    finalise(client, confirmed)
+    html = generate(client, confirmed, language="xx").content.decode()
+    assert "PMC 10+1 Session, July 2027" in html and "Finalise the report of" in html
+
+
+@pytest.mark.parametrize("role", ["Reviewer", "Focal point", "Secretariat officer"])
+def test_only_administrators_can_withdraw_even_with_an_empty_reason(client, secretariat, confirmed, role,
+                                                                    evidence_root):  # fmt: skip
+    client.force_login(secretariat)
+    finalise(client, confirmed)
+    client.force_login(make_user("someone", role))
+    url = reverse("commitments:edition-withdraw", args=[ReportEdition.objects.get().pk])
+    assert client.post(url, {"reason": ""}).status_code == 403
+
+
+def test_a_period_cannot_overlap_another_and_its_changes_are_kept_in_its_history(
+    client, secretariat, confirmed
+):
+    client.force_login(secretariat)
+    create = reverse("commitments:period-list", args=[PLAN])
+    overlapping = {"label": "2026–2027 bis", "starts_on": "2026-06-01", "ends_on": "2027-05-31",
+                   "deadline": "2027-04-30"}  # fmt: skip
+    assert "This overlaps the period 2026–2027." in client.post(create, overlapping).content.decode()
+    following = overlapping | {"label": "2027", "starts_on": "2026-12-31", "ends_on": "2027-12-31"}
+    assert client.post(create, following).status_code == 302  # it may start the day the other ends
+    url = reverse("commitments:period-edit", args=[confirmed.pk])
+    values = {"label": confirmed.label, "starts_on": "2026-01-01", "ends_on": "2026-12-31",
+              "deadline": "2026-11-30", "cutoff_on": "2026-11-15"}  # fmt: skip
+    client.post(url, values)
+    latest = confirmed.history.latest()
+    assert str(latest.cutoff_on) == "2026-11-15" and latest.history_user == secretariat

@@ -30,8 +30,10 @@ if TYPE_CHECKING:
     from ..progress_report.content import ReportContent
 
 # Who may finalise a report (migration 0006 gives it to secretariat officers and administrators).
+# The permissions (migration 0006): secretariat officers add (finalise) editions; only
+# administrators change them, and the only change there is, is withdrawing.
 FINALISE = "commitments.add_reportedition"
-ADMINISTRATORS = "Administrator"
+WITHDRAW = "commitments.change_reportedition"
 
 
 class FrozenEdition(Exception):
@@ -166,7 +168,7 @@ class ReportEdition(models.Model):
 
     @staticmethod
     def may_withdraw(user) -> bool:
-        return user.is_superuser or user.groups.filter(name=ADMINISTRATORS).exists()
+        return user.has_perm(WITHDRAW)
 
     def withdraw(self, *, by, reason: str) -> None:
         """Withdraw the edition: only administrators, with a reason. It stays, marked withdrawn."""

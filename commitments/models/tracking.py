@@ -132,6 +132,10 @@ class ReportingPeriodQuerySet(models.QuerySet):
     def for_plan(self, plan: Plan) -> ReportingPeriodQuerySet:
         return self.filter(plan=plan)
 
+    def overlapping(self, starts_on, ends_on) -> ReportingPeriodQuerySet:
+        """Periods that share a day with ``starts_on``–``ends_on``; one may start the day another ends."""
+        return self.filter(starts_on__lt=ends_on, ends_on__gt=starts_on)
+
 
 class ReportingPeriod(models.Model):
     """An annual reporting period of a plan; at most one per plan is open for updates."""
@@ -151,6 +155,8 @@ class ReportingPeriod(models.Model):
             "Empty: the end of the period once it has ended."
         ),
     )
+    # Its dates and cut-off decide what the progress report shows: who changed them, and when, is kept.
+    history = HistoricalRecords()
 
     objects = ReportingPeriodQuerySet.as_manager()
 

@@ -1,18 +1,19 @@
 """The Summit progress report: drafts generated on demand, final editions stored and listed."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import progress_report
+from .. import permissions, progress_report
+from ..filters import digits
 from ..forms import FinaliseForm, ReportForm, WithdrawForm
 from ..models import EditionFile, Plan, ReportEdition, ReportingPeriod, interface_language
-from ..models.reports import FINALISE
-from ..permissions import reader_required
+from ..permissions import reader_required, report_finaliser_required
 from ..progress_report.build import build_report
 from .dashboard import chosen_period, chosen_plan
 
@@ -23,17 +24,19 @@ def report_page(request):
     plan = chosen_plan(plans, request.GET.get("plan"))
     periods = list(ReportingPeriod.objects.for_plan(plan).order_by("-starts_on")) if plan else []
     period = chosen_period(periods, request.GET.get("period"))
-    language = interface_language()
-    initial = {"plan": plan, "period": period, "language": language}
+    initial = {"plan": plan, "period": period, "language": interface_language()}
+    return render_page(request, plan, period, ReportForm(initial=initial, plan=plan))
+
+
+def render_page(request, plan, period, form, status: int = 200):
     context = {
-        "plan": plan, "period": period,
-        "form": ReportForm(initial=initial, plan=plan),
-        "finalise_form": FinaliseForm(initial={"language": language}),
+        "plan": plan, "period": period, "form": form,
+        "finalise_form": FinaliseForm(initial={"language": interface_language()}),
         "withdraw_form": WithdrawForm(),
         "may_withdraw": ReportEdition.may_withdraw(request.user),
         "editions": ReportEdition.objects.for_plan(plan).with_files().latest_first() if plan else [],
     }  # fmt: skip
-    return render(request, "commitments/report.html", context)
+    return render(request, "commitments/report.html", context, status=status)
 
 
 @reader_required
@@ -42,7 +45,8 @@ def report_generate(request):
     plan = Plan.objects.filter(code=request.GET.get("plan")).first()
     form = ReportForm(request.GET, plan=plan)
     if not form.is_valid():
-        return render(request, "commitments/report.html", {"form": form, "plan": plan}, status=400)
+        period = ReportingPeriod.objects.for_plan(plan).filter(pk=digits(request.GET.get("period"))).first()
+        return render_page(request, plan, period, form, status=400)
     data = form.cleaned_data
     content = build_report(data["plan"], data["period"], data["language"], meeting=data["meeting"])
     body = progress_report.renderers()[data["format"]](content)
@@ -50,11 +54,9 @@ def report_generate(request):
 
 
 @require_POST
-@reader_required
+@report_finaliser_required
 def report_finalise(request, period: int):
     period = get_object_or_404(ReportingPeriod.objects.select_related("plan"), pk=period)
-    if not request.user.has_perm(FINALISE):
-        raise PermissionDenied
     form = FinaliseForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -69,7 +71,7 @@ def report_finalise(request, period: int):
 @require_POST
 @reader_required
 def edition_withdraw(request, pk: int):
-    edition = get_object_or_404(ReportEdition.objects.select_related("plan", "period"), pk=pk)
+    edition = permissions.edition_to_withdraw(request.user, pk)
     form = WithdrawForm(request.POST)
     try:
         if not form.is_valid():
@@ -90,8 +92,8 @@ def edition_download(request, pk: int, fmt: str):
 
 def file_response(body: bytes, fmt: str, name: str) -> HttpResponse:
     response = HttpResponse(body, content_type=progress_report.CONTENT_TYPES[fmt])
-    disposition = "inline" if fmt == "html" else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
+    # Encoded for any name: a period label is free text, and may be Chinese.
+    response["Content-Disposition"] = content_disposition_header(fmt != "html", name)
     return response
 
 

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from ..forms import OwnerForm, OwnershipDecisionForm, PeriodForm
 from ..models import ActionLine, Ownership, Plan, ReportingPeriod
@@ -87,6 +87,7 @@ def period_list(request, plan: str):
     return render(request, "commitments/period_list.html", {"plan": plan, "periods": periods, "form": form})
 
 
+@require_http_methods(["GET", "POST"])
 @period_runner_required
 def period_edit(request, pk: int):
     period = get_object_or_404(ReportingPeriod.objects.select_related("plan"), pk=pk)

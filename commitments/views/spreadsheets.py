@@ -47,7 +47,9 @@ def upload(request, pk: int):
             rows=form.cleaned_data["file"],
         )  # fmt: skip
         return redirect(report)
+    # Their names only: the rows (up to thousands each) are not read here.
     earlier = ReportUpload.objects.for_period(period).latest_first().select_related("uploaded_by")
+    earlier = earlier.defer("rows")
     context = {"period": period, "form": form, "earlier": earlier[:EARLIER_UPLOADS]}
     return render(request, "commitments/upload_form.html", context)
 

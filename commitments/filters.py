@@ -48,15 +48,8 @@ def digits(value) -> int | None:
     return int(value) if value.isascii() and value.isdecimal() else None
 
 
-def default_plan() -> Plan | None:
-    """The plan the register opens on: the newest plan of action."""
-    return Plan.objects.filter(kind=Plan.Kind.PLAN_OF_ACTION).order_by("-first_year").first()
-
-
 def default_period(plan: Plan) -> ReportingPeriod | None:
-    """The period the period filters read when none is chosen: the open one, else the latest."""
-    periods = ReportingPeriod.objects.for_plan(plan)
-    return periods.open().first() or periods.order_by("-ends_on").first()
+    return ReportingPeriod.objects.for_plan(plan).current()
 
 
 class LineFilter(django_filters.FilterSet):
@@ -127,7 +120,7 @@ class LineFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, **kwargs):
         data = data.copy() if data is not None else None
         code = data.get("plan") if data is not None else None
-        self.plan = (Plan.objects.filter(code=code).first() if code else None) or default_plan()
+        self.plan = (Plan.objects.filter(code=code).first() if code else None) or Plan.objects.default()
         if data is not None and self.plan:
             self._fit_to_plan(data)
         super().__init__(data, *args, **kwargs)

@@ -1,4 +1,5 @@
-"""How far a plan has come in a reporting period, for the dashboard and the annual progress report.
+"""How far a plan has come in a reporting period, as the dashboard shows it: today's data. (The
+progress report reads the same figures as of the period's cut-off: progress_report/build.py.)
 
 A line's status for a period is its period status once the secretariat has confirmed it;
 until then the line counts as "not confirmed", never left out. Every figure comes from a
@@ -178,10 +179,6 @@ class PlanProgress:
                 filters = None if areas[part.pk] else {"part": part.pk}
                 rows.append(self._row(_("Outside any area"), {(part.pk, None)}, filters, part))
         return rows
-
-    @property
-    def lines_without_update(self) -> int:
-        return self.overall.without_update
 
     @cached_property
     def by_owner(self) -> list[OwnerRow]:

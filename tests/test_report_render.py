@@ -486,13 +486,6 @@ def test_html_report_in_chinese_says_so_in_its_labels():
     assert translation.get_language() == "en"  # the report's language does not leak out
 
 
-def test_html_page_for_the_site_is_the_report_without_the_document_around_it():
-    page = html.render_page(make_content())
-
-    assert page.startswith('<article class="progress-report"')
-    assert "<style>" not in page
-
-
 def test_html_report_of_the_whole_plan_has_every_line_in_its_annex():
     tree = parse(make_full_content("zh"))
 

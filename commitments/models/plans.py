@@ -103,6 +103,11 @@ class PlanQuerySet(models.QuerySet):
     def with_line_counts(self) -> PlanQuerySet:
         return self.annotate(line_count=models.Count("lines"))
 
+    def default(self) -> Plan | None:
+        """The plan the register, dashboard and report open on: the newest plan of action with lines."""
+        plans = self.filter(kind=Plan.Kind.PLAN_OF_ACTION, lines__isnull=False).distinct()
+        return plans.order_by("-first_year", "code").first()
+
 
 class Plan(Bilingual):
     class Kind(models.TextChoices):

@@ -132,6 +132,10 @@ class ReportingPeriodQuerySet(models.QuerySet):
     def for_plan(self, plan: Plan) -> ReportingPeriodQuerySet:
         return self.filter(plan=plan)
 
+    def current(self) -> ReportingPeriod | None:
+        """The period a page opens on: the open one, else the one that ends last."""
+        return self.open().first() or self.order_by("-ends_on").first()
+
     def overlapping(self, starts_on, ends_on) -> ReportingPeriodQuerySet:
         """Periods that share a day with ``starts_on``–``ends_on``; one may start the day another ends."""
         return self.filter(starts_on__lt=ends_on, ends_on__gt=starts_on)

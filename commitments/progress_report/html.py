@@ -27,12 +27,6 @@ def render(content: ReportContent) -> bytes:
         return render_to_string("commitments/report/document.html", context).encode()
 
 
-def render_page(content: ReportContent) -> SafeString:
-    """The report as an ``<article>`` for a page of the site (without the stylesheet)."""
-    with translation.override(wording.interface_language(content)):
-        return mark_safe(render_to_string("commitments/report/_report.html", report_context(content)))
-
-
 def report_context(content: ReportContent) -> dict[str, Any]:
     """What the templates show, worked out here: they cannot call the content's methods with arguments."""
     tally_rows = [

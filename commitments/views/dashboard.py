@@ -31,7 +31,7 @@ def dashboard(request):
 
 
 def chosen_plan(plans: list[Plan], code: str | None) -> Plan | None:
-    """The plan asked for, else the newest plan of action with lines (``plans`` come newest first)."""
+    """The plan asked for, else ``Plan.objects.default()``'s rule, read from ``plans`` (newest first)."""
     if code:
         for plan in plans:
             if plan.code == code:
@@ -41,7 +41,8 @@ def chosen_plan(plans: list[Plan], code: str | None) -> Plan | None:
 
 
 def chosen_period(periods: list[ReportingPeriod], pk: str | None) -> ReportingPeriod | None:
-    """The period asked for if it is the plan's, else the open one, else the one that ends last.
+    """The period asked for if it is the plan's, else ``ReportingPeriodQuerySet.current()``'s rule
+    (the open one, else the one that ends last), read from ``periods``.
 
     A period of another plan is not an error: the form keeps it when only the plan is changed.
     """

@@ -105,10 +105,13 @@ class LineFilter(django_filters.FilterSet):
         method="keep",
         empty_label=ANY,
     )
-    evidence = django_filters.ChoiceFilter(widget=PlainSelect, 
-        label=_("Evidence in the period"), choices=[("yes", _("With evidence")), ("no", _("Without"))],
-        method="keep", empty_label=ANY,
-    )  # fmt: skip
+    evidence = django_filters.ChoiceFilter(
+        widget=PlainSelect,
+        label=_("Evidence in the period"),
+        choices=[("yes", _("With evidence")), ("no", _("Without"))],
+        method="keep",
+        empty_label=ANY,
+    )
     overdue = django_filters.BooleanFilter(
         label=_("Overdue in the period"), widget=forms.CheckboxInput, method="keep"
     )

@@ -7,6 +7,7 @@ from .models import (
     Activity,
     Area,
     Evidence,
+    Fund,
     Organisation,
     Ownership,
     Part,
@@ -103,6 +104,12 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
 @admin.register(Status)
 class StatusAdmin(admin.ModelAdmin):
     list_display = ["code", "label_en", "label_zh", "colour", "order", "counts_as_implemented"]
+
+
+@admin.register(Fund)
+class FundAdmin(admin.ModelAdmin):
+    list_display = ["acronym", "name_en", "name_zh", "order"]
+    search_fields = ["acronym", "name_en", "name_zh"]
 
 
 class ActivityInline(admin.TabularInline):

@@ -18,6 +18,7 @@ from .models import (
     Plan,
     ReportEdition,
     ReportingPeriod,
+    ReportText,
     Status,
     StatusUpdate,
 )
@@ -71,8 +72,22 @@ class ActivityForm(forms.ModelForm):
 
     class Meta:
         model = Activity
-        fields = ["date", "title", "kind", "place", "organisers"]
-        widgets = {"date": DATE_INPUT}
+        fields = [
+            "title_en", "title_zh", "place_en", "place_zh", "kind", "date", "organisers", "fund",
+            "amount_usd",
+        ]  # fmt: skip
+        widgets = {
+            "date": DATE_INPUT,
+            "title_en": forms.TextInput(attrs={"lang": "en"}),
+            "title_zh": forms.TextInput(attrs={"lang": "zh-Hans"}),
+            "place_en": forms.TextInput(attrs={"lang": "en"}),
+            "place_zh": forms.TextInput(attrs={"lang": "zh-Hans"}),
+            "amount_usd": forms.NumberInput(attrs={"min": 0, "step": "0.01", "inputmode": "decimal"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fund"].empty_label = "—"
 
 
 class NewEvidenceForm(forms.ModelForm):
@@ -81,8 +96,12 @@ class NewEvidenceForm(forms.ModelForm):
 
     class Meta:
         model = Evidence
-        fields = ["title", "date", "link"]
-        widgets = {"date": DATE_INPUT}
+        fields = ["title_en", "title_zh", "date", "link"]
+        widgets = {
+            "date": DATE_INPUT,
+            "title_en": forms.TextInput(attrs={"lang": "en"}),
+            "title_zh": forms.TextInput(attrs={"lang": "zh-Hans"}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -234,9 +253,11 @@ class OwnershipDecisionForm(forms.Form):
 class PeriodForm(forms.ModelForm):
     class Meta:
         model = ReportingPeriod
-        fields = ["label", "starts_on", "ends_on", "deadline", "cutoff_on"]
+        fields = ["label", "starts_on", "ends_on", "deadline", "cutoff_on", "meeting_en", "meeting_zh"]
         widgets = {
             "starts_on": DATE_INPUT, "ends_on": DATE_INPUT, "deadline": DATE_INPUT, "cutoff_on": DATE_INPUT,
+            "meeting_en": forms.TextInput(attrs={"lang": "en"}),
+            "meeting_zh": forms.TextInput(attrs={"lang": "zh-Hans"}),
         }  # fmt: skip
 
     def clean_label(self) -> str:
@@ -303,19 +324,18 @@ class ReportForm(forms.Form):
     plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.all(), to_field_name="code")
     period = forms.ModelChoiceField(label=_("Reporting period"), queryset=ReportingPeriod.objects.all())
     language = forms.ChoiceField(label=_("Language of the report"), choices=ReportEdition.Language.choices)
-    format = forms.ChoiceField(
-        label=_("Format"), choices=EditionFile.Format.choices, initial=EditionFile.Format.HTML
-    )
-    meeting = forms.CharField(
-        label=_("Prepared for"), max_length=200, required=False,
-        widget=forms.TextInput(attrs={"placeholder": _("For example PMC 10+1 Session, July 2027.")}),
-    )  # fmt: skip
+    format = forms.ChoiceField(label=_("Format"), initial=EditionFile.Format.PDF)
 
-    def __init__(self, *args, plan: Plan | None = None, **kwargs):
+    def __init__(self, *args, plan: Plan | None = None, formats=(), **kwargs):
         super().__init__(*args, **kwargs)
         if plan is not None:
             self.fields["period"].queryset = ReportingPeriod.objects.for_plan(plan)
         self.fields["period"].label_from_instance = lambda period: period.label
+        self.fields["format"].choices = [
+            (f, label) for f, label in EditionFile.Format.choices if f in formats
+        ]
+        if EditionFile.Format.PDF not in formats:
+            self.fields["format"].initial = EditionFile.Format.DOCX
 
     def clean(self):
         cleaned = super().clean()
@@ -326,15 +346,57 @@ class ReportForm(forms.Form):
 
 
 class FinaliseForm(forms.Form):
-    meeting = forms.CharField(
-        label=_("Prepared for"), max_length=200,
-        help_text=_("The meeting, for example PMC 10+1 Session, July 2027."),
-    )  # fmt: skip
     language = forms.ChoiceField(label=_("Language of the report"), choices=ReportEdition.Language.choices)
     understood = forms.BooleanField(
         label=_("I understand that a final edition can never be changed."),
         help_text=_("Only an administrator can withdraw it, and it stays listed."),
     )
+
+
+class ReportTextForm(forms.Form):
+    """A section of the progress report in both languages and, for a pillar, its highlights."""
+
+    text_en = forms.CharField(
+        label=_("Text in English"), required=False, widget=forms.Textarea(attrs={"rows": 12, "lang": "en"}),
+        help_text=_("Separate paragraphs with an empty line. Leave empty to print the app's draft."),
+    )  # fmt: skip
+    text_zh = forms.CharField(
+        label=_("Text in Chinese"), required=False,
+        widget=forms.Textarea(attrs={"rows": 12, "lang": "zh-Hans"}),
+        help_text=_("Separate paragraphs with an empty line. Leave empty to print the app's draft."),
+    )  # fmt: skip
+    # The version the officer started from; empty when no text had been saved yet.
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    highlights = forms.ModelMultipleChoiceField(
+        label=_("Highlights"), queryset=Activity.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The activities the report names among the pillar's key achievements."),
+    )  # fmt: skip
+
+    def __init__(self, *args, activities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if activities is None:
+            del self.fields["highlights"]
+        else:
+            self.fields["highlights"].queryset = activities
+            self.fields["highlights"].label_from_instance = activity_choice
+
+    def save(self, period: ReportingPeriod, section: str, part, *, by) -> None:
+        """The text, and the highlights among the pillar's activities, together or not at all."""
+        data = self.cleaned_data
+        with transaction.atomic():
+            ReportText.save_edit(
+                period, section, part, text_en=data["text_en"], text_zh=data["text_zh"], by=by,
+                expected_version=data["version"],
+            )  # fmt: skip
+            if "highlights" in self.fields:
+                chosen = {activity.pk for activity in data["highlights"]}
+                self.fields["highlights"].queryset.choose_highlights(chosen, by=by)
+
+
+def activity_choice(activity: Activity) -> str:
+    update = activity.update
+    return f"{update.line.code} · {activity.date:%Y-%m-%d} · {activity} · {update.organisation}"
 
 
 class WithdrawForm(forms.Form):

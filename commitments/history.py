@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,7 @@ from .models import (
     ActionLine,
     Activity,
     Evidence,
+    Fund,
     Organisation,
     Ownership,
     PeriodStatus,
@@ -74,17 +76,24 @@ def line_history(line: ActionLine, updates: list[StatusUpdate], limit: int = 100
 
 
 class Names:
-    """Statuses and organisations by id, loaded once, to show a changed foreign key by name."""
+    """Statuses, organisations and funds by id, loaded once, to show a changed foreign key by name."""
 
     def __init__(self):
         self.status = {status.pk: str(status) for status in Status.objects.all()}
         self.organisation = dict(Organisation.objects.values_list("pk", "acronym"))
+
+    @cached_property
+    def fund(self) -> dict[int, str]:
+        # Loaded only for a history that names a fund: most lines have none.
+        return {fund.pk: fund.acronym for fund in Fund.objects.all()}
 
     def show(self, name: str, value: object) -> object:
         if name in ("status_id", "proposed_id"):
             return self.status.get(value, value)
         if name == "organisation_id":
             return self.organisation.get(value, value)
+        if name == "fund_id" and value is not None:
+            return self.fund.get(value, value)
         return value
 
 
@@ -114,5 +123,5 @@ def _subject(model, record, names: Names) -> str:
     if model in (Ownership, StatusUpdate):
         return f"{label}: {names.show('organisation_id', record.organisation_id)}"
     if model in (Activity, Evidence):
-        return f"{label}: {record.title}"
+        return f"{label}: {record.instance.localized_title}"
     return str(label)

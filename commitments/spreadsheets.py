@@ -5,8 +5,8 @@ The workbook is bilingual, so that one file serves every owning body: each heade
 ("line", "status" …); reading a filled copy finds its columns by those keys (or, when someone
 deleted that row, by the headers in either language), never by position or by one language.
 
-Only the format lives here; what the rows mean (known line? owner of it? which status?) is
-checked by ``ReportUpload`` in ``models/spreadsheets.py``.
+Only the format lives here; what the rows mean (known line? owner of it? which status? a valid
+activity?) is checked by ``ReportUpload`` in ``models/spreadsheets.py``.
 """
 
 from __future__ import annotations
@@ -28,18 +28,19 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import exports, uploads
-from .models import ActionLine, ReportingPeriod, Status, StatusUpdate
+from .models import ActionLine, Activity, Fund, ReportingPeriod, Status, StatusUpdate
 
 XLSX_TYPE = uploads.XLSX.content_type
 UPDATES_SHEET = "Updates"
 STATUSES_SHEET = "Statuses"
+FUNDS_SHEET = "Funds"
 README_SHEET = "Read me"
 KEY_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3
 # A plan has a few hundred lines with one to three owners each; far more rows is not a template.
 MAX_ROWS = 5000
 # The template is text, a few hundred kilobytes; the evidence limit is for scanned reports.
 MAX_BYTES = 5 * 1024 * 1024
-# The template has 14 columns; cells far to the right of them are not read.
+# The template has 23 columns; cells far to the right of them are not read.
 MAX_COLUMNS = 60
 # Rows below the prefilled ones where a status can still be picked from the list.
 SPARE_ROWS = 100
@@ -77,10 +78,26 @@ COLUMNS = [
     Column("status", gettext_lazy("Status"), 16, TO_FILL),
     Column("narrative_en", gettext_lazy("Progress (English)"), 50, TO_FILL),
     Column("narrative_zh", gettext_lazy("Progress (Chinese)"), 36, TO_FILL),
+    Column("activity_date", gettext_lazy("Activity date"), 12, TO_FILL),
+    Column("activity_title_en", gettext_lazy("Activity title (English)"), 36, TO_FILL),
+    Column("activity_title_zh", gettext_lazy("Activity title (Chinese)"), 28, TO_FILL),
+    Column("activity_kind", gettext_lazy("Activity kind"), 12, TO_FILL),
+    Column("activity_place_en", gettext_lazy("Activity place (English)"), 16, TO_FILL),
+    Column("activity_place_zh", gettext_lazy("Activity place (Chinese)"), 14, TO_FILL),
+    Column("activity_organisers", gettext_lazy("Activity organisers"), 24, TO_FILL),
+    Column("activity_fund", gettext_lazy("Funded by (fund)"), 12, TO_FILL),
+    Column("activity_amount_usd", gettext_lazy("Amount (USD)"), 14, TO_FILL),
 ]
 # What an upload keeps of each row; the other columns are there to be read by people.
 READ_KEYS = ("plan", "period", "line", "owner", "status", "narrative_en", "narrative_zh")
-TEXT_KEYS = {"plan", "period", "line", "owner", "status"}  # stored as text, so Excel keeps "5.10"
+# One activity per row, if any; read when present, so that a template from before they were
+# added is still accepted.
+ACTIVITY_KEYS = (
+    "activity_date", "activity_title_en", "activity_title_zh", "activity_kind", "activity_place_en",
+    "activity_place_zh", "activity_organisers", "activity_fund", "activity_amount_usd",
+)  # fmt: skip
+# Stored as text, so that Excel keeps "5.10"
+TEXT_KEYS = {"plan", "period", "line", "owner", "status", "activity_kind", "activity_fund"}
 
 INSTRUCTIONS = [
     gettext_lazy("One row per action line and owner. Fill in the yellow columns of the rows you report on."),
@@ -89,9 +106,18 @@ INSTRUCTIONS = [
         "the English or Chinese name is accepted too."
     ),
     gettext_lazy(
-        "Progress: in English, in Chinese or in both. A row with no status and no progress is skipped."
+        "Progress: in English, in Chinese or in both. "
+        "A row with no status, no progress and no activity is skipped."
     ),
     gettext_lazy("An empty progress cell keeps the text of an owner's existing draft."),
+    gettext_lazy(
+        "Activity (optional): one per row, added to the update; enter more in the update form. "
+        "It needs a date and a title in English or Chinese; pick its kind from the list."
+    ),
+    gettext_lazy(
+        "Funded by: the acronym of the fund (the sheet “Funds” lists them). "
+        "An amount, in US dollars, needs a fund."
+    ),
     gettext_lazy("Do not change the plan, period, line and owner columns, nor the hidden first row."),
     gettext_lazy("An update already submitted or approved cannot be replaced from a spreadsheet."),
 ]
@@ -116,10 +142,11 @@ def template_filename(period: ReportingPeriod) -> str:
 def reporting_template(period: ReportingPeriod) -> bytes:
     """The period's reporting template: one prefilled row per line in the source and confirmed owner.
 
-    Four queries, whatever the number of lines: the statuses, the lines, their owners and the
-    period's updates.
+    Five queries, whatever the number of lines: the statuses, the funds, the lines, their owners
+    and the period's updates.
     """
     statuses = list(Status.objects.all())
+    funds = list(Fund.objects.all())
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = UPDATES_SHEET
@@ -128,8 +155,9 @@ def reporting_template(period: ReportingPeriod) -> bytes:
         sheet.append([values.get(column.key, "") for column in COLUMNS])
     last = sheet.max_row
     _format_rows(sheet, FIRST_ROW, last)
-    _add_status_list(sheet, len(statuses), last + SPARE_ROWS)
+    _add_lists(sheet, len(statuses), len(funds), last + SPARE_ROWS)
     _write_statuses(workbook.create_sheet(STATUSES_SHEET), statuses)
+    _write_funds(workbook.create_sheet(FUNDS_SHEET), funds)
     _write_instructions(workbook.create_sheet(README_SHEET), period)
     buffer = io.BytesIO()
     exports.keep_as_text(workbook)
@@ -192,28 +220,42 @@ def _format_rows(sheet: Worksheet, first: int, last: int) -> None:
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(COLUMNS))}{last}"
 
 
-def _add_status_list(sheet: Worksheet, count: int, last: int) -> None:
-    letter = get_column_letter(_index("status"))
-    choice = DataValidation(
-        type="list",
-        formula1=f"={STATUSES_SHEET}!$A$2:$A${count + 1}",
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle=both_languages(gettext_lazy("Status")),
-        error=both_languages(gettext_lazy("Pick a status code from the list.")),
-    )
-    choice.add(f"{letter}{FIRST_ROW}:{letter}{last}")
-    sheet.add_data_validation(choice)
+def _add_lists(sheet: Worksheet, statuses: int, funds: int, last: int) -> None:
+    """Drop-down lists for the status, the activity's kind and its fund."""
+    kinds = ",".join(Activity.Kind.values)
+    for key, formula, title, error in [
+        ("status", f"={STATUSES_SHEET}!$A$2:$A${statuses + 1}", gettext_lazy("Status"),
+         gettext_lazy("Pick a status code from the list.")),
+        ("activity_kind", f'"{kinds}"', gettext_lazy("Activity kind"),
+         gettext_lazy("Pick a kind of activity from the list.")),
+        ("activity_fund", f"={FUNDS_SHEET}!$A$2:$A${funds + 1}", gettext_lazy("Funded by (fund)"),
+         gettext_lazy("Pick a fund's acronym from the list.")),
+    ]:  # fmt: skip
+        letter = get_column_letter(_index(key))
+        choice = DataValidation(
+            type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
+            errorTitle=both_languages(title), error=both_languages(error),
+        )  # fmt: skip
+        choice.add(f"{letter}{FIRST_ROW}:{letter}{last}")
+        sheet.add_data_validation(choice)
 
 
 def _write_statuses(sheet: Worksheet, statuses: list[Status]) -> None:
-    sheet.append(
-        [both_languages(gettext_lazy("Code")), both_languages(gettext_lazy("English")),
-         both_languages(gettext_lazy("Chinese"))]
-    )  # fmt: skip
-    for status in statuses:
-        sheet.append([status.code, status.label_en, status.label_zh])
-    for letter, width in zip("ABC", (16, 20, 16), strict=True):
+    rows = [(status.code, status.label_en, status.label_zh) for status in statuses]
+    _write_vocabulary(sheet, gettext_lazy("Code"), rows, (16, 20, 16))
+
+
+def _write_funds(sheet: Worksheet, funds: list[Fund]) -> None:
+    rows = [(fund.acronym, fund.name_en, fund.name_zh) for fund in funds]
+    _write_vocabulary(sheet, gettext_lazy("Acronym"), rows, (12, 44, 28))
+
+
+def _write_vocabulary(sheet: Worksheet, key: Promise, rows: list[tuple[str, str, str]], widths) -> None:
+    sheet.append([both_languages(key), both_languages(gettext_lazy("English")),
+                  both_languages(gettext_lazy("Chinese"))])  # fmt: skip
+    for row in rows:
+        sheet.append(row)
+    for letter, width in zip("ABC", widths, strict=True):
         sheet.column_dimensions[letter].width = width
     for cell in sheet[1]:
         cell.font = HEADER_FONT
@@ -323,9 +365,9 @@ def _columns_in(values: list[str], names: dict[str, str]) -> dict[str, int] | No
     found = {}
     for index, value in enumerate(values):
         key = names.get(value.casefold())
-        if key in READ_KEYS and key not in found:
+        if (key in READ_KEYS or key in ACTIVITY_KEYS) and key not in found:
             found[key] = index
-    return found if len(found) == len(READ_KEYS) else None
+    return found if all(key in found for key in READ_KEYS) else None
 
 
 def header_names() -> dict[str, str]:

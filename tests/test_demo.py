@@ -1,12 +1,22 @@
 """The demo accounts and the demo tracking data that `make run` loads for a newcomer."""
 
+from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from commitments.management.commands.create_demo_accounts import DEMO_ACCOUNTS
-from commitments.models import Organisation, Ownership, PeriodStatus, Plan, ReportingPeriod, StatusUpdate
+from commitments.models import (
+    Activity,
+    Evidence,
+    Organisation,
+    Ownership,
+    PeriodStatus,
+    Plan,
+    ReportingPeriod,
+    StatusUpdate,
+)
 
 from .conftest import line, make_period
 
@@ -101,8 +111,23 @@ def test_demo_updates_have_activities_and_link_evidence(demo):
     approved = StatusUpdate.objects.get(
         line=line("poa-2026-2030", "2.8.1"), organisation__acronym="ATM+China"
     )
-    assert approved.activities.get().place == "Manila"
+    assert approved.activities.get().place_en == "Manila"
     assert approved.evidence.get().link.startswith("https://example.org/")
+
+
+def test_demo_activities_are_in_both_languages_or_chinese_only_and_one_names_its_fund(demo):
+    activities = Activity.objects.filter(update__period__label="2026–2027")
+    assert {(bool(a.title_en), bool(a.title_zh)) for a in activities} == {(True, True), (False, True)}
+    (funded,) = activities.filter(fund__isnull=False)
+    assert (funded.fund.acronym, funded.amount_usd) == ("ACCF", Decimal("120000.00"))
+    assert all(e.title_en and e.title_zh for e in Evidence.objects.all())
+
+
+def test_the_demo_period_names_its_summit_in_both_languages(demo):
+    period = ReportingPeriod.objects.get(label="2026–2027")
+    assert period.meeting_en.startswith("the 30th ASEAN–China Summit") and period.meeting_zh.startswith(
+        "第30次"
+    )
 
 
 def test_the_demo_period_is_open_with_a_deadline_after_it_starts(demo):

@@ -66,9 +66,13 @@ def snapshot() -> dict:
             )
         ),
         "activities": sorted(
-            Activity.objects.filter(update__in=updates).values_list("title", "date", "place")
+            Activity.objects.filter(update__in=updates).values_list(
+                "title_en", "title_zh", "date", "place_en"
+            )
         ),
-        "evidence": sorted(Evidence.objects.filter(update__in=updates).values_list("link", "title")),
+        "evidence": sorted(
+            Evidence.objects.filter(update__in=updates).values_list("link", "title_en", "title_zh")
+        ),
         "line_statuses": sorted(
             PeriodStatus.objects.filter(line__in=lines).values_list(
                 "line__code", "period__label", "proposed__code", "status__code"

@@ -41,7 +41,7 @@ def world(plan_2026, period, owner, other_owner, focal_point, other_focal_point,
     approved.submit(by=focal_point)
     approved.approve(by=secretariat)
     evidence = Evidence(
-        update=approved, title="Minutes", original_name="minutes.pdf", content_type="application/pdf"
+        update=approved, title_en="Minutes", original_name="minutes.pdf", content_type="application/pdf"
     )
     evidence.file.save("evidence/2026/minutes-test.pdf", ContentFile(make_pdf()), save=True)
     suggestion = Ownership.objects.create(

@@ -55,8 +55,8 @@ def world(plan_2026, owner, other_owner, secretariat, focal_point):
     approved = make_update(lines["2.1.1"], period, owner, focal_point, status=status("ongoing"),
                            narrative_en="Two dialogues held.", narrative_zh="举行了两次对话。",
                            state="approved")  # fmt: skip
-    Evidence.objects.create(update=approved, title="Minutes", link="https://example.org/minutes")
-    Activity.objects.create(update=approved, date=datetime.date(2026, 3, 1), title="Dialogue")
+    Evidence.objects.create(update=approved, title_en="Minutes", link="https://example.org/minutes")
+    Activity.objects.create(update=approved, date=datetime.date(2026, 3, 1), title_en="Dialogue")
     make_update(lines["2.6.6"], period, owner, focal_point, status=status("planned"), state="submitted")
     make_update(lines["2.6.6"], period, other_owner, focal_point, state="draft")
     make_update(lines["3.1.1"], period, owner, focal_point, status=status("delayed"), state="returned")
@@ -175,7 +175,9 @@ def test_no_update_means_no_owner_reported_anything_for_the_period(client, reade
 def test_the_evidence_filter_finds_lines_with_evidence_in_the_period(client, reader, world):
     client.force_login(reader)
     assert every_code(client, evidence="yes") == ["2.1.1"]
-    Evidence.objects.get(title="Minutes").withdraw(by=world["2.1.1"].ownerships.first().decided_by or reader)
+    Evidence.objects.get(title_en="Minutes").withdraw(
+        by=world["2.1.1"].ownerships.first().decided_by or reader
+    )
     assert every_code(client, evidence="yes") == []
 
 

@@ -1,10 +1,13 @@
 """A focal point reports: my lines, the update form with activities and evidence, conflicts."""
 
+import datetime
+from decimal import Decimal
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from commitments.models import Activity, Evidence, Status, StatusUpdate
+from commitments.models import Activity, Evidence, Fund, Status, StatusUpdate
 
 from .conftest import line, make_update, own
 from .test_uploads import HTML, WINDOWS_EXECUTABLE, make_docx, make_pdf
@@ -76,24 +79,24 @@ def test_an_update_is_saved_with_its_activities_and_evidence_files_and_links(
         draft,
         **{
             "activities-0-date": "2026-03-03",
-            "activities-0-title": "ATM+China meeting",
+            "activities-0-title_en": "ATM+China meeting",
             "activities-0-kind": "meeting",
-            "activities-0-place": "Hanoi",
+            "activities-0-place_en": "Hanoi",
             "activities-0-organisers": "Viet Nam, China",
-            "evidence-0-title": "Joint statement",
+            "evidence-0-title_en": "Joint statement",
             "evidence-0-date": "2026-03-04",
             "evidence-0-upload": SimpleUploadedFile("joint statement.pdf", make_pdf(), "application/pdf"),
-            "evidence-1-title": "Work plan",
+            "evidence-1-title_en": "Work plan",
             "evidence-1-upload": SimpleUploadedFile("plan.docx", make_docx()),
         },
     )
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.narrative_en.startswith("The 2026 ATM+China meeting") and draft.version == 2
-    assert [(a.title, a.place, a.kind) for a in draft.activities.all()] == [
+    assert [(a.title_en, a.place_en, a.kind) for a in draft.activities.all()] == [
         ("ATM+China meeting", "Hanoi", "meeting")
     ]
-    pdf, docx = draft.evidence.order_by("title")
+    pdf, docx = draft.evidence.order_by("title_en")
     assert (pdf.original_name, pdf.content_type, pdf.size) == (
         "joint statement.pdf",
         "application/pdf",
@@ -112,7 +115,7 @@ def test_evidence_is_downloaded_under_its_original_name_by_a_reader(
         client,
         draft,
         **{
-            "evidence-0-title": "Minutes",
+            "evidence-0-title_en": "Minutes",
             "evidence-0-upload": SimpleUploadedFile("../../etc/minutes\u202e.pdf", make_pdf()),
         },
     )
@@ -149,9 +152,9 @@ def test_a_refused_file_leaves_a_clear_error_and_saves_nothing(
         narrative_en="Changed",
         **{
             "activities-0-date": "2026-03-03",
-            "activities-0-title": "Meeting",
+            "activities-0-title_en": "Meeting",
             "activities-0-kind": "meeting",
-            "evidence-0-title": "Report",
+            "evidence-0-title_en": "Report",
             "evidence-0-upload": SimpleUploadedFile(name, content),
         },
     )
@@ -168,21 +171,127 @@ def test_an_oversized_file_is_refused_with_the_limit(client, draft, focal_point,
     client.force_login(focal_point)
     big = make_pdf() + b" " * 2048
     response = edit(
-        client, draft, **{"evidence-0-title": "Big", "evidence-0-upload": SimpleUploadedFile("big.pdf", big)}
+        client,
+        draft,
+        **{"evidence-0-title_en": "Big", "evidence-0-upload": SimpleUploadedFile("big.pdf", big)},
     )
     assert "the limit is 1 KB" in response.context["editor"].evidence.forms[0].errors["upload"][0]
 
 
+def test_the_update_form_stores_an_activitys_chinese_title_and_place_its_fund_and_amount(
+    client, draft, focal_point
+):
+    accf = Fund.objects.get(acronym="ACCF")
+    client.force_login(focal_point)
+    response = edit(
+        client,
+        draft,
+        **{
+            "activities-0-title_en": "Workshop on smart ports", "activities-0-title_zh": "智慧港口研讨会",
+            "activities-0-place_en": "Nanning", "activities-0-place_zh": "南宁",
+            "activities-0-kind": "training", "activities-0-date": "2026-05-12",
+            "activities-0-fund": accf.pk, "activities-0-amount_usd": "120000",
+            "evidence-0-title_zh": "研讨会纪要", "evidence-0-link": "https://example.org/summary",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302
+    activity = draft.activities.get()
+    assert (activity.title_en, activity.title_zh, activity.place_en, activity.place_zh) == (
+        "Workshop on smart ports", "智慧港口研讨会", "Nanning", "南宁",
+    )  # fmt: skip
+    assert (activity.fund, activity.amount_usd) == (accf, Decimal("120000.00"))
+    assert draft.evidence.get().title_zh == "研讨会纪要"
+
+
+def test_the_update_form_refuses_an_amount_without_a_fund_and_saves_nothing(client, draft, focal_point):
+    client.force_login(focal_point)
+    response = edit(
+        client,
+        draft,
+        narrative_en="Changed",
+        **{
+            "activities-0-title_en": "Workshop", "activities-0-kind": "training",
+            "activities-0-date": "2026-05-12", "activities-0-amount_usd": "5000",
+        },
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert response.context["editor"].activities.forms[0].non_field_errors() == [
+        "Name the fund that provides the amount."
+    ]
+    assert "Name the fund that provides the amount." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.narrative_en == "" and draft.version == 1 and not Activity.objects.exists()
+
+
+def test_an_activity_or_evidence_needs_a_title_in_one_language_or_the_other(client, draft, focal_point):
+    client.force_login(focal_point)
+    response = edit(
+        client,
+        draft,
+        **{
+            "activities-0-kind": "meeting", "activities-0-date": "2026-05-12",
+            "evidence-0-link": "https://example.org/minutes",
+        },
+    )  # fmt: skip
+    editor = response.context["editor"]
+    assert editor.activities.forms[0].non_field_errors() == [
+        "Give the activity a title in English or Chinese."
+    ]
+    assert editor.evidence.forms[0].non_field_errors() == ["Give the evidence a title in English or Chinese."]
+    assert not Activity.objects.exists() and not Evidence.objects.exists()
+
+
+def test_the_update_form_offers_the_funds_by_name_in_the_interface_language(client, draft, focal_point):
+    client.force_login(focal_point)
+    url = reverse("commitments:update-edit", args=[draft.pk])
+    assert ">ASEAN–China Cooperation Fund</option>" in client.get(url).content.decode()
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    page = client.get(url).content.decode()
+    assert ">中国—东盟合作基金</option>" in page and "标题（中文）" in page and "金额（美元）" in page
+
+
+def test_a_chinese_only_activity_is_shown_in_english_marked_not_yet_translated_with_its_fund_and_amount(
+    client, draft, focal_point
+):
+    Activity.objects.create(
+        update=draft, date=datetime.date(2026, 5, 12), title_zh="智慧港口研讨会", place_zh="南宁",
+        fund=Fund.objects.get(acronym="ACCF"), amount_usd=Decimal("120000"),
+    )  # fmt: skip
+    Evidence.objects.create(update=draft, title_zh="研讨会纪要", link="https://example.org/summary")
+    client.force_login(focal_point)
+    page = client.get(draft.get_absolute_url()).content.decode()
+    title, marker = '<span lang="zh-Hans">智慧港口研讨会</span>', '<span class="badge untranslated">'
+    assert f"{title} {marker}Not yet translated</span>" in page
+    assert '<span lang="zh-Hans">南宁</span>' in page
+    assert "ASEAN–China Cooperation Fund · USD 120,000" in page
+    assert '<span lang="zh-Hans">研讨会纪要</span> <span class="badge untranslated">' in page
+
+
+def test_an_activity_in_both_languages_is_shown_in_the_interface_language_without_a_marker(
+    client, draft, focal_point
+):
+    Activity.objects.create(
+        update=draft, date=datetime.date(2026, 5, 12), title_en="Workshop on smart ports",
+        title_zh="智慧港口研讨会", fund=Fund.objects.get(acronym="ACCF"), amount_usd=Decimal("1500.5"),
+    )  # fmt: skip
+    client.force_login(focal_point)
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    page = client.get(draft.get_absolute_url()).content.decode()
+    assert '<span lang="zh-Hans">智慧港口研讨会</span>' in page and "Workshop on smart ports" not in page
+    assert "中国—东盟合作基金 · 1500.50美元" in page
+    assert "badge untranslated" not in page
+
+
 def test_evidence_needs_a_file_or_a_link(client, draft, focal_point):
     client.force_login(focal_point)
-    response = edit(client, draft, **{"evidence-0-title": "Photos"})
+    response = edit(client, draft, **{"evidence-0-title_en": "Photos"})
     assert response.context["editor"].evidence.forms[0].errors["link"] == ["Upload a file or give a link."]
 
 
 def test_errors_are_in_chinese_for_a_chinese_interface(client, draft, focal_point):
     client.force_login(focal_point)
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
-    response = edit(client, draft, status="", submit="", **{"activities-0-title": "会议"})
+    response = edit(client, draft, status="", submit="", **{"activities-0-title_zh": "会议"})
     editor = response.context["editor"]
     assert editor.form.errors["status"] == ["提交前请选择进展状态。"]
     assert editor.activities.forms[0].errors["date"] == ["这个字段是必填项。"]
@@ -216,7 +325,7 @@ def test_a_second_edit_of_the_same_version_is_refused_and_shows_the_authors_text
 
 
 def test_withdrawn_evidence_stays_in_the_history(client, draft, focal_point):
-    evidence = Evidence.objects.create(update=draft, title="Old link", link="https://example.org/old")
+    evidence = Evidence.objects.create(update=draft, title_en="Old link", link="https://example.org/old")
     client.force_login(focal_point)
     edit(client, draft, withdraw=[evidence.pk])
     evidence.refresh_from_db()

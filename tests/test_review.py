@@ -1,11 +1,12 @@
 """The secretariat reviews: the queue, decisions one by one or in bulk, period statuses, the line page."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from commitments.models import Activity, Evidence, PeriodStatus, Status, StatusUpdate
+from commitments.models import Activity, Evidence, Fund, PeriodStatus, Status, StatusUpdate
 
 from .conftest import line, make_period, make_update, own
 
@@ -173,9 +174,9 @@ def test_the_line_page_shows_owners_current_status_timeline_and_history(
 ):
     update = submitted_update("2.8.1", period, owner, focal_point, narrative_en="The ATM+China met in Hanoi.")
     Activity.objects.create(
-        update=update, date=datetime.date(2026, 3, 3), title="28th ATM+China", place="Hanoi"
+        update=update, date=datetime.date(2026, 3, 3), title_en="28th ATM+China", place_en="Hanoi"
     )
-    Evidence.objects.create(update=update, title="Joint statement", link="https://asean.org/statement")
+    Evidence.objects.create(update=update, title_en="Joint statement", link="https://asean.org/statement")
     update.approve(by=secretariat)
     PeriodStatus.propose(update.line, period).confirm(by=secretariat)
     client.force_login(reader)
@@ -191,6 +192,24 @@ def test_the_line_page_shows_owners_current_status_timeline_and_history(
     subjects = [entry.subject for entry in response.context["history"]]
     assert "period status" in subjects and f"status update: {owner}" in subjects
     assert f"owner: {owner}" in subjects
+
+
+def test_the_line_history_names_an_activity_by_its_title_in_the_interface_language_and_its_fund(
+    client, period, owner, focal_point, secretariat, reader
+):
+    update = submitted_update("2.8.1", period, owner, focal_point)
+    Activity.objects.create(
+        update=update, date=datetime.date(2026, 3, 3), title_zh="智慧港口研讨会",
+        fund=Fund.objects.get(acronym="ACCF"), amount_usd=Decimal("5000"),
+    )  # fmt: skip
+    update.approve(by=secretariat)
+    client.force_login(reader)
+    history = client.get(update.line.get_absolute_url()).context["history"]
+    (created,) = [entry for entry in history if entry.subject.startswith("activity")]
+    assert created.subject == "activity: 智慧港口研讨会"
+    assert {(str(change.field), change.after) for change in created.changes} >= {
+        ("funded by", "ACCF"), ("amount (USD)", Decimal("5000.00")),
+    }  # fmt: skip
 
 
 def test_the_line_page_runs_the_same_number_of_queries_whatever_the_number_of_updates(
@@ -219,7 +238,9 @@ def test_the_line_page_runs_the_same_number_of_queries_whatever_the_number_of_up
         )
         for organisation, author in ((owner, focal_point), (other_owner, other_focal_point)):
             update = submitted_update("2.8.1", earlier, organisation, author)
-            Activity.objects.create(update=update, date=datetime.date(year, 3, 3), title=f"Meeting {year}")
-            Evidence.objects.create(update=update, title=f"Report {year}", link="https://example.org/report")
+            Activity.objects.create(update=update, date=datetime.date(year, 3, 3), title_en=f"Meeting {year}")
+            Evidence.objects.create(
+                update=update, title_en=f"Report {year}", link="https://example.org/report"
+            )
             update.approve(by=secretariat)
     assert queries() == one

@@ -1,6 +1,8 @@
 """Reporting by spreadsheet: the period's template, uploading a filled copy, its preview, confirming it."""
 
+import datetime
 import io
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -137,9 +139,8 @@ def test_the_template_freezes_its_headers_wraps_its_texts_and_lists_the_statuses
     sheet = workbook["Updates"]
     assert sheet.freeze_panes == "E3"
     assert sheet.column_dimensions["F"].width == 50 and sheet["F3"].alignment.wrap_text
-    (choice,) = sheet.data_validations.dataValidation
+    choice = {str(rule.sqref)[:3]: rule for rule in sheet.data_validations.dataValidation}["L3:"]
     assert choice.type == "list" and choice.formula1 == "=Statuses!$A$2:$A$7"
-    assert str(choice.sqref).startswith("L3:L")
     statuses = list(workbook["Statuses"].iter_rows(min_row=2, values_only=True))
     assert statuses[:2] == [("not-started", "Not started", "尚未启动"), ("planned", "Planned", "已规划")]
     assert len(statuses) == Status.objects.count()
@@ -313,6 +314,153 @@ def test_the_preview_lists_rows_by_outcome_and_page(client, world, secretariat, 
     assert [r.number for r in client.get(url + "?show=skipped&page=2").context["page"]] == [6]
     assert "Page 1 of 2" in client.get(url).content.decode()
     assert client.get(url + "?show=nonsense").context["show"] == "all"
+
+
+# An activity in a row
+
+
+def activity(**overrides) -> dict:
+    """The activity columns of a row: a workshop funded by the ASEAN–China Cooperation Fund."""
+    values = {
+        "activity_date": "2026-03-03", "activity_title_en": "Workshop on smart ports",
+        "activity_title_zh": "智慧港口研讨会", "activity_kind": "training", "activity_place_en": "Nanning",
+        "activity_place_zh": "南宁", "activity_organisers": "ASEAN Secretariat", "activity_fund": "ACCF",
+        "activity_amount_usd": 120000.5,
+    }  # fmt: skip
+    return values | overrides
+
+
+def activity_outcome(client, world, **overrides) -> tuple[str, list[str]]:
+    """What the preview says of row 7, a report on 2.8.2 with an activity."""
+    extra = [row(world.period, "2.8.2", "TEST-OWNER", **activity(**overrides))]
+    return outcomes(client, uploaded(client, world.period, fill(world.period, {}, extra_rows=extra)))[7]
+
+
+def test_the_template_has_activity_columns_and_lists_the_funds_and_kinds(client, world, secretariat):
+    client.force_login(secretariat)
+    workbook = open_workbook(client.get(template_url(world.period)).content)
+    headers = {key: cell.value for key, cell in zip(KEYS, workbook["Updates"][2], strict=True)}
+    assert headers["activity_title_zh"].startswith("Activity title (Chinese)")
+    assert headers["activity_fund"].startswith("Funded by (fund)")
+    assert headers["activity_amount_usd"].startswith("Amount (USD)")
+    funds = list(workbook["Funds"].iter_rows(min_row=2, values_only=True))
+    assert funds[0] == ("ACCF", "ASEAN–China Cooperation Fund", "中国—东盟合作基金") and len(funds) == 6
+    lists = {rule.formula1 for rule in workbook["Updates"].data_validations.dataValidation}
+    assert '"meeting,project,training,event,other"' in lists and "=Funds!$A$2:$A$7" in lists
+
+
+def test_a_row_with_an_activity_adds_it_to_the_update_with_its_chinese_title_and_place_fund_and_amount(
+    client, world, secretariat
+):
+    extra = [row(world.period, "2.8.2", "TEST-OWNER", **activity())]
+    client.force_login(secretariat)
+    report = uploaded(client, world.period, fill(world.period, {}, extra_rows=extra))
+    assert outcomes(client, report)[7] == ("create", [])
+    client.post(report.get_absolute_url())
+    stored = StatusUpdate.objects.get(line=world.lines[1]).activities.get()
+    assert (stored.title_en, stored.title_zh, stored.place_en, stored.place_zh) == (
+        "Workshop on smart ports", "智慧港口研讨会", "Nanning", "南宁",
+    )  # fmt: skip
+    assert (stored.date, stored.kind, stored.organisers) == (
+        datetime.date(2026, 3, 3), "training", "ASEAN Secretariat",
+    )  # fmt: skip
+    assert (stored.fund.acronym, stored.amount_usd) == ("ACCF", Decimal("120000.50"))
+    recorded = stored.history.get()
+    assert (recorded.history_user, recorded.history_change_reason) == (
+        secretariat, f"spreadsheet upload {report.pk}",
+    )  # fmt: skip
+
+
+def test_a_fund_and_a_kind_are_recognised_in_any_case_and_a_kind_by_its_chinese_name(
+    client, world, secretariat
+):
+    client.force_login(secretariat)
+    assert activity_outcome(client, world, activity_fund="accf", activity_kind="培训") == ("create", [])
+
+
+def test_an_activity_titled_only_in_chinese_is_accepted(client, world, secretariat):
+    client.force_login(secretariat)
+    assert activity_outcome(client, world, activity_title_en="", activity_place_en="") == ("create", [])
+
+
+def test_an_unknown_fund_is_an_error_of_its_row(client, world, secretariat):
+    client.force_login(secretariat)
+    assert activity_outcome(client, world, activity_fund="AIIB") == (
+        "error",
+        ["There is no fund AIIB; use one of ACCF, ACMCF, CAF-II, CGIF, LMC-SF, OTHER."],
+    )
+
+
+def test_a_row_error_is_in_chinese_for_a_chinese_interface(client, world, secretariat):
+    client.force_login(secretariat)
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    assert activity_outcome(client, world, activity_fund="AIIB", activity_amount_usd=-5) == (
+        "error",
+        ["没有基金 AIIB；请使用以下之一：ACCF, ACMCF, CAF-II, CGIF, LMC-SF, OTHER。"],
+    )
+    assert activity_outcome(client, world, activity_amount_usd=-5)[1] == [
+        "活动金额（美元）：确保该值大于或等于0。"
+    ]
+
+
+def test_a_negative_amount_is_an_error_of_its_row(client, world, secretariat):
+    client.force_login(secretariat)
+    assert activity_outcome(client, world, activity_amount_usd=-5) == (
+        "error",
+        ["Activity amount (USD): Ensure this value is greater than or equal to 0."],
+    )
+
+
+def test_an_amount_without_a_fund_is_refused_by_the_models_rule(client, world, secretariat):
+    client.force_login(secretariat)
+    assert activity_outcome(client, world, activity_fund="") == (
+        "error",
+        ["Name the fund that provides the amount."],
+    )
+
+
+def test_an_activity_needs_a_title_a_date_and_a_known_kind(client, world, secretariat):
+    client.force_login(secretariat)
+    assert activity_outcome(client, world, activity_title_en="", activity_title_zh="") == (
+        "error",
+        ["Give the activity a title in English or Chinese."],
+    )
+    assert activity_outcome(client, world, activity_date="", activity_kind="seminar") == (
+        "error",
+        ["There is no kind of activity seminar; use one of meeting, project, training, event, other.",
+         "The activity's date is missing."],
+    )  # fmt: skip
+    assert activity_outcome(client, world, activity_date="3 March") == (
+        "error",
+        ["Activity date: “3 March” value has an invalid date format. It must be in YYYY-MM-DD format."],
+    )
+
+
+def test_an_activity_needs_no_fund_nor_amount(client, world, secretariat):
+    client.force_login(secretariat)
+    assert activity_outcome(client, world, activity_fund="", activity_amount_usd="") == ("create", [])
+
+
+def test_a_row_with_only_an_activity_is_not_skipped_but_asks_for_the_status_and_progress(
+    client, world, secretariat
+):
+    client.force_login(secretariat)
+    extra = [row(world.period, "2.8.2", "TEST-OWNER", status="", en="", **activity())]
+    found = outcomes(client, uploaded(client, world.period, fill(world.period, {}, extra_rows=extra)))
+    assert found[7] == ("error", ["Choose a status.", "Describe the progress in English or Chinese."])
+
+
+def test_a_template_without_the_activity_columns_is_still_read(client, world, secretariat):
+    workbook = open_workbook(fill(world.period, {("2.8.2", "TEST-OWNER"): ("ongoing", "Held.")}))
+    sheet = workbook["Updates"]
+    sheet.delete_cols(KEYS.index("activity_date") + 1, len(spreadsheets.ACTIVITY_KEYS))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    client.force_login(secretariat)
+    report = uploaded(client, world.period, buffer.getvalue())
+    assert outcomes(client, report)[5] == ("create", [])
+    client.post(report.get_absolute_url())
+    assert StatusUpdate.objects.get(line=world.lines[1]).activities.count() == 0
 
 
 # Files that are not a filled template
@@ -638,9 +786,9 @@ def test_the_template_download_runs_the_same_few_queries_whatever_the_number_of_
     client, world, secretariat, django_assert_max_num_queries
 ):
     client.force_login(secretariat)
-    # The session, the user, their permissions (2), the period, the statuses, the lines, their
-    # owners and the period's updates.
-    with django_assert_max_num_queries(9):
+    # The session, the user, their permissions (2), the period, the statuses, the funds, the lines,
+    # their owners and the period's updates.
+    with django_assert_max_num_queries(10):
         client.get(template_url(world.period))
     few = queries(client, template_url(world.period))
     many_owners()

@@ -10,11 +10,12 @@ from .plans import (
     Plan,
     interface_language,
 )
-from .reports import EditionFile, ReportEdition
+from .reports import EditionFile, ReportEdition, ReportText
 from .spreadsheets import ReportUpload
 from .tracking import (
     Activity,
     Evidence,
+    Fund,
     Organisation,
     Ownership,
     PeriodStatus,
@@ -32,6 +33,7 @@ __all__ = [
     "Bilingual",
     "EditionFile",
     "Evidence",
+    "Fund",
     "Localized",
     "Organisation",
     "Ownership",
@@ -39,6 +41,7 @@ __all__ = [
     "PeriodStatus",
     "Plan",
     "ReportEdition",
+    "ReportText",
     "ReportUpload",
     "ReportingPeriod",
     "Status",

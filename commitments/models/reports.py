@@ -16,15 +16,15 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..storage import evidence_storage
-from .plans import Plan
-from .tracking import ReportingPeriod
+from .plans import Part, Plan
+from .tracking import EDIT_REPORT_TEXTS, EditConflict, ReportingPeriod
 
 if TYPE_CHECKING:
     from ..progress_report.content import ReportContent
@@ -134,7 +134,6 @@ class ReportEdition(models.Model):
         plan: Plan,
         period: ReportingPeriod,
         language: str,
-        meeting: str,
         *,
         by,
         renderers: dict[str, Callable[[ReportContent], bytes]],
@@ -152,9 +151,9 @@ class ReportEdition(models.Model):
         stored: list[EditionFile] = []
         try:
             with transaction.atomic():
-                content = build_report(plan, period, language, meeting=meeting, is_final=True)
+                content = build_report(plan, period, language, is_final=True)
                 edition = cls.objects.create(
-                    plan=plan, period=period, language=language, meeting=meeting, as_of=content.as_of,
+                    plan=plan, period=period, language=language, meeting=content.meeting, as_of=content.as_of,
                     content=content.to_json(), finalised_by=by, finalised_at=content.generated_at,
                 )  # fmt: skip
                 for fmt, render in renderers.items():
@@ -186,6 +185,105 @@ class ReportEdition(models.Model):
         return next((file for file in self.files.all() if file.format == fmt), None)
 
 
+class ReportTextQuerySet(models.QuerySet):
+    def for_period(self, period: ReportingPeriod) -> ReportTextQuerySet:
+        return self.filter(period=period)
+
+
+class ReportText(models.Model):
+    """A section of the progress report as a secretariat officer wrote it, for one period, in
+    English and Chinese: a pillar's summary or the way forward.
+
+    The report prints it instead of the text the app drafts from the data; a regenerated draft
+    never touches it. Edits are kept in the history, and an edit made on an older version is
+    refused, never merged.
+    """
+
+    class Section(models.TextChoices):
+        PILLAR = "pillar", _("Progress of a pillar")
+        WAY_FORWARD = "way-forward", _("Way forward")
+
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="report_texts")
+    section = models.CharField(_("section"), max_length=20, choices=Section.choices)
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    text_en = models.TextField(_("text (English)"), blank=True)
+    text_zh = models.TextField(_("text (Chinese)"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    edited_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = ReportTextQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["period", "section", "part"], name="one_report_text_per_section"),
+            models.UniqueConstraint(
+                fields=["period", "section"], condition=models.Q(part__isnull=True),
+                name="one_report_text_per_section_without_part",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(section="pillar", part__isnull=False)
+                | ~models.Q(section="pillar") & models.Q(part__isnull=True),
+                name="report_text_part_only_for_a_pillar",
+            ),
+        ]  # fmt: skip
+        verbose_name = _("report text")
+        verbose_name_plural = _("report texts")
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.section} {self.part.code if self.part else ''}".strip()
+
+    @property
+    def key(self) -> str:
+        """How the report's content names the section: "pillar-2" or "way-forward"."""
+        return self.key_for(self.part)
+
+    @classmethod
+    def key_for(cls, part: Part | None) -> str:
+        return f"pillar-{part.code}" if part else cls.Section.WAY_FORWARD
+
+    @classmethod
+    def save_edit(
+        cls, period: ReportingPeriod, section: str, part: Part | None, *, text_en: str, text_zh: str,
+        by, expected_version: int | None,
+    ) -> ReportText:  # fmt: skip
+        """Store the officer's text; refuse it if someone saved the section since ``expected_version``
+        (None: the editor started from the app's draft, when there was no text yet)."""
+        if not by.has_perm(EDIT_REPORT_TEXTS):
+            raise PermissionDenied(_("Only secretariat officers can edit the report's texts."))
+        if section not in cls.Section.values or (section == cls.Section.PILLAR) != (part is not None):
+            raise ValueError(
+                f"Section {section!r} with part {part!r}: a pillar's text needs its part, no other."
+            )
+        if part is not None and part.plan_id != period.plan_id:
+            raise ValidationError(_("This pillar is not part of the period's plan."))
+        texts = {"text_en": text_en.strip(), "text_zh": text_zh.strip()}
+        with transaction.atomic():
+            current = (
+                cls.objects.select_for_update().filter(period=period, section=section, part=part).first()
+            )
+            if current is None:
+                if expected_version is not None:
+                    raise EditConflict(_("Someone else changed this text while you were editing it."))
+                try:
+                    with transaction.atomic():
+                        return cls.objects.create(
+                            period=period, section=section, part=part, edited_by=by, **texts
+                        )
+                except IntegrityError:  # another officer created it in the meantime
+                    raise EditConflict(
+                        _("Someone else changed this text while you were editing it.")
+                    ) from None
+            if current.version != expected_version:
+                raise EditConflict(_("Someone else changed this text while you were editing it."))
+            for field, value in texts.items():
+                setattr(current, field, value)
+            current.version, current.edited_by = current.version + 1, by
+            current.save()
+            return current
+
+
 def edition_file_name(instance: EditionFile, filename: str) -> str:
     return f"editions/{filename}"
 
@@ -197,6 +295,7 @@ class EditionFile(models.Model):
         DOCX = "docx", _("Word (DOCX)")
         HTML = "html", _("Web page (HTML)")
         XLSX = "xlsx", _("Spreadsheet (XLSX)")
+        PDF = "pdf", _("PDF")
 
     edition = models.ForeignKey(ReportEdition, on_delete=models.PROTECT, related_name="files")
     format = models.CharField(_("format"), max_length=10, choices=Format.choices)

@@ -1,8 +1,9 @@
 """Spreadsheet uploads: a filled reporting template, kept between its preview and its confirmation.
 
 An upload keeps the rows of the file as read, nothing more. Whenever it is looked at, its rows
-are checked against the database as it is then (the lines, their owners, the statuses, the
-updates already there), so a preview never shows a stale verdict. Confirming checks them once
+are checked against the database as it is then (the lines, their owners, the statuses, the funds,
+the updates already there), so a preview never shows a stale verdict. A row's activity is checked
+by the model itself (``Activity.full_clean``), as the update form does. Confirming checks them once
 more and saves all of them or none; a confirmed upload then keeps what it did.
 """
 
@@ -14,14 +15,15 @@ from functools import cached_property
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from .plans import ActionLine
-from .tracking import Organisation, Ownership, ReportingPeriod, Status, StatusUpdate
+from .tracking import Activity, Fund, Organisation, Ownership, ReportingPeriod, Status, StatusUpdate
 
 CREATE, UPDATE, SKIP, ERROR = "create", "update", "skip", "error"
 PLANNED = {
@@ -37,6 +39,12 @@ DONE = {
 }
 SAVED_FIELDS = ["status", "narrative_en", "narrative_zh"]
 DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-"})
+# The row's activity columns and the fields of Activity they fill.
+ACTIVITY_FIELDS = {
+    "activity_date": "date", "activity_title_en": "title_en", "activity_title_zh": "title_zh",
+    "activity_kind": "kind", "activity_place_en": "place_en", "activity_place_zh": "place_zh",
+    "activity_organisers": "organisers", "activity_fund": "fund", "activity_amount_usd": "amount_usd",
+}  # fmt: skip
 
 
 class UploadRefused(Exception):
@@ -54,6 +62,7 @@ class CheckedRow:
     line: ActionLine | None = None
     organisation: Organisation | None = None
     status: Status | None = None
+    activity: Activity | None = None  # the row's activity, checked, to add to the update
     update: StatusUpdate | None = None  # the update already there for the line and owner, if any
     update_id: int | None = None  # the update saved, once confirmed
     done: bool = False
@@ -83,6 +92,10 @@ class CheckedRow:
             update.save()
         else:
             update.save_edit(SAVED_FIELDS, expected_version=update.version)
+        if self.activity:
+            self.activity.update = update
+            self.activity._history_user, self.activity._change_reason = by, reason
+            self.activity.save()
         update.submit(by=by)
         return update
 
@@ -118,7 +131,8 @@ class Preview:
 
 
 class Known:
-    """What the rows of an upload refer to, loaded in five queries whatever their number."""
+    """What the rows of an upload refer to, loaded in five queries whatever their number (six when
+    a row names a fund)."""
 
     def __init__(self, period: ReportingPeriod, rows: list[dict[str, Any]]):
         codes = {row["line"] for row in rows}
@@ -138,6 +152,17 @@ class Known:
             (update.line_id, update.organisation_id): update
             for update in StatusUpdate.objects.in_period(period).filter(line__in=self.lines.values())
         }
+        self.kinds: dict[str, str] = {}
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                for value, label in Activity.Kind.choices:
+                    self.kinds.setdefault(value, value)
+                    self.kinds.setdefault(str(label).casefold(), value)
+        self.kind_codes = ", ".join(Activity.Kind.values)
+
+    @cached_property
+    def funds(self) -> dict[str, Fund]:
+        return {fund.acronym.casefold(): fund for fund in Fund.objects.all()}
 
 
 def check_rows(period: ReportingPeriod, rows: list[dict[str, Any]]) -> list[CheckedRow]:
@@ -150,7 +175,8 @@ def check_rows(period: ReportingPeriod, rows: list[dict[str, Any]]) -> list[Chec
 def _check(row: dict[str, Any], period: ReportingPeriod, known: Known, first_rows: dict) -> CheckedRow:
     values = {key: str(value or "").strip() for key, value in row.items() if key != "row"}
     checked = CheckedRow(row["row"], values)
-    if not (values["status"] or values["narrative_en"] or values["narrative_zh"]):
+    has_activity = any(values.get(key) for key in ACTIVITY_FIELDS)
+    if not (values["status"] or values["narrative_en"] or values["narrative_zh"] or has_activity):
         checked.outcome = SKIP  # a line the owner did not report on: a blank row of the template
         return checked
     errors = checked.errors
@@ -167,6 +193,8 @@ def _check(row: dict[str, Any], period: ReportingPeriod, known: Known, first_row
     checked.line = _line(values["line"], period, known, errors)
     checked.organisation = _organisation(values["owner"], checked.line, known, errors)
     checked.status = _status(values["status"], known, errors)
+    if has_activity:
+        checked.activity = _activity(values, known, errors)
     if checked.line and checked.organisation:
         key = (checked.line.pk, checked.organisation.pk)
         if key in first_rows:
@@ -240,6 +268,46 @@ def _status(name: str, known: Known, errors: list[str]) -> Status | None:
             % {"status": name, "codes": known.status_codes}
         )
     return status
+
+
+def _activity(values: dict[str, str], known: Known, errors: list[str]) -> Activity | None:
+    """The row's activity, checked by the model as the update form's is; None when it is not valid."""
+    given = {field: values.get(key, "") for key, field in ACTIVITY_FIELDS.items()}
+    found = []
+    kind, acronym = given["kind"], given["fund"]
+    given["kind"] = known.kinds.get(kind.casefold(), kind)
+    if kind and given["kind"] not in Activity.Kind.values:
+        found.append(
+            _("There is no kind of activity %(kind)s; use one of %(kinds)s.")
+            % {"kind": kind, "kinds": known.kind_codes}
+        )
+    given["fund"] = known.funds.get(acronym.casefold()) if acronym else None
+    if acronym and given["fund"] is None:
+        found.append(
+            _("There is no fund %(fund)s; use one of %(funds)s.")
+            % {"fund": acronym, "funds": ", ".join(fund.acronym for fund in known.funds.values())}
+        )
+    if not given["date"]:
+        found.append(_("The activity's date is missing."))
+    if found:
+        errors += found
+        return None
+    # Thousands separators as some people type them; the model reads the rest and says what is wrong.
+    given["amount_usd"] = given["amount_usd"].replace(",", "").replace(" ", "") or None
+    activity = Activity(**given)
+    try:
+        activity.full_clean(exclude=["update"])
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            if field == NON_FIELD_ERRORS:  # the model's constraints: a title, a fund for an amount
+                errors += messages
+            else:
+                name = Activity._meta.get_field(field).verbose_name
+                errors += [
+                    _("Activity %(field)s: %(message)s") % {"field": name, "message": m} for m in messages
+                ]
+        return None
+    return activity
 
 
 class ReportUploadQuerySet(models.QuerySet):

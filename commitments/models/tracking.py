@@ -6,8 +6,8 @@ import datetime
 import zoneinfo
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -141,7 +141,7 @@ class ReportingPeriodQuerySet(models.QuerySet):
         return self.filter(starts_on__lt=ends_on, ends_on__gt=starts_on)
 
 
-class ReportingPeriod(models.Model):
+class ReportingPeriod(Localizable, models.Model):
     """An annual reporting period of a plan; at most one per plan is open for updates."""
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="periods")
@@ -159,6 +159,16 @@ class ReportingPeriod(models.Model):
             "Empty: the end of the period once it has ended."
         ),
     )
+    meeting_en = models.CharField(
+        _("Summit (English)"), max_length=200, blank=True,
+        help_text=_(
+            "The Summit the progress report goes to, e.g. the 30th ASEAN–China Summit, October 2027."
+        ),
+    )  # fmt: skip
+    meeting_zh = models.CharField(
+        _("Summit (Chinese)"), max_length=200, blank=True,
+        help_text=_("The same in Chinese, e.g. 第30次中国—东盟领导人会议."),
+    )  # fmt: skip
     # Its dates and cut-off decide what the progress report shows: who changed them, and when, is kept.
     history = HistoricalRecords()
 
@@ -193,6 +203,10 @@ class ReportingPeriod(models.Model):
     @property
     def days_to_deadline(self) -> int:
         return (self.deadline - timezone.localdate()).days
+
+    @property
+    def localized_meeting(self) -> Localized:
+        return self.localized("meeting")
 
     def open_for_updates(self) -> None:
         """Open this period; refused while another period of the plan is open."""
@@ -288,7 +302,7 @@ class StatusUpdateQuerySet(models.QuerySet):
     def with_details(self) -> StatusUpdateQuerySet:
         """With activities, evidence (withdrawn too) and transitions, in four queries whatever the count."""
         return self.with_context().prefetch_related(
-            "activities",
+            models.Prefetch("activities", Activity.objects.select_related("fund")),
             "evidence",
             models.Prefetch("transitions", UpdateTransition.objects.select_related("by")),
         )
@@ -461,7 +475,64 @@ class UpdateTransition(models.Model):
         return f"{self.from_state} → {self.to_state}"
 
 
-class Activity(models.Model):
+class Fund(Localizable, models.Model):
+    """A fund that finances activities (section 6.1 of the plan): the ASEAN–China Cooperation Fund
+    and the other funds the plan names. A vocabulary kept by administrators."""
+
+    acronym = models.CharField(_("acronym"), max_length=40, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=300)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "acronym"]
+        verbose_name = _("fund")
+        verbose_name_plural = _("funds")
+
+    def __str__(self) -> str:
+        return str(self.localized("name"))
+
+
+# Who writes the progress report's texts and chooses its highlights (migration 0010: secretariat
+# officers and administrators).
+EDIT_REPORT_TEXTS = "commitments.change_reporttext"
+
+
+class ActivityQuerySet(models.QuerySet):
+    def highlighted(self) -> ActivityQuerySet:
+        return self.filter(highlighted_at__isnull=False)
+
+    def approved_in(self, period: ReportingPeriod) -> ActivityQuerySet:
+        """Activities of the period's approved updates."""
+        return self.filter(update__period=period, update__state=StatusUpdate.State.APPROVED)
+
+    def in_part(self, part) -> ActivityQuerySet:
+        return self.filter(update__line__part=part)
+
+    def choose_highlights(self, chosen: set[int], *, by) -> int:
+        """Make the activities of ``chosen`` (ids) the highlights among these, and no other; returns
+        how many changed. Each change is kept in the activity's history."""
+        if not by.has_perm(EDIT_REPORT_TEXTS):
+            raise PermissionDenied(_("Only secretariat officers can choose the report's highlights."))
+        changed = 0
+        with transaction.atomic():
+            for activity in self.select_for_update():
+                wanted = activity.pk in chosen
+                if wanted != activity.is_highlight:
+                    activity.highlighted_at = timezone.now() if wanted else None
+                    activity.save(update_fields=["highlighted_at"])
+                    changed += 1
+        return changed
+
+
+class Activity(Localizable, models.Model):
+    """Something an owner did for a line in a period: a meeting, project, training or event.
+
+    Its title and place are in English, Chinese or both; a project may name the fund that
+    finances it and the amount in US dollars. The secretariat marks the activities the progress
+    report shows as highlights.
+    """
+
     class Kind(models.TextChoices):
         MEETING = "meeting", _("Meeting")
         PROJECT = "project", _("Project")
@@ -471,19 +542,57 @@ class Activity(models.Model):
 
     update = models.ForeignKey(StatusUpdate, on_delete=models.CASCADE, related_name="activities")
     date = models.DateField(_("date"))
-    title = models.CharField(_("title"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=300, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MEETING)
-    place = models.CharField(_("place"), max_length=200, blank=True)
+    place_en = models.CharField(_("place (English)"), max_length=200, blank=True)
+    place_zh = models.CharField(_("place (Chinese)"), max_length=200, blank=True)
     organisers = models.CharField(_("organisers"), max_length=300, blank=True)
+    fund = models.ForeignKey(
+        Fund, verbose_name=_("funded by"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="activities",
+    )  # fmt: skip
+    amount_usd = models.DecimalField(
+        _("amount (USD)"), max_digits=14, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+    )  # fmt: skip
+    # Set by the secretariat on the report page; read as it is now, like the report's edited texts.
+    highlighted_at = models.DateTimeField(null=True, blank=True, editable=False)
     history = HistoricalRecords()
+
+    objects = ActivityQuerySet.as_manager()
 
     class Meta:
         ordering = ["update", "date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(title_en="", title_zh=""),
+                name="activity_has_a_title",
+                violation_error_message=_("Give the activity a title in English or Chinese."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount_usd__isnull=True) | models.Q(fund__isnull=False),
+                name="activity_amount_has_a_fund",
+                violation_error_message=_("Name the fund that provides the amount."),
+            ),
+        ]
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
 
     def __str__(self) -> str:
-        return self.title
+        return str(self.localized("title"))
+
+    @property
+    def localized_title(self) -> Localized:
+        return self.localized("title")
+
+    @property
+    def localized_place(self) -> Localized:
+        return self.localized("place")
+
+    @property
+    def is_highlight(self) -> bool:
+        return self.highlighted_at is not None
 
 
 class EvidenceQuerySet(models.QuerySet):
@@ -491,11 +600,12 @@ class EvidenceQuerySet(models.QuerySet):
         return self.filter(withdrawn_at__isnull=True)
 
 
-class Evidence(models.Model):
+class Evidence(Localizable, models.Model):
     """A file or a link that shows what an update reports. Withdrawn, never deleted."""
 
     update = models.ForeignKey(StatusUpdate, on_delete=models.PROTECT, related_name="evidence")
-    title = models.CharField(_("title"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=300, blank=True)
     date = models.DateField(_("date"), null=True, blank=True)
     # Stored under a random name in private storage; served only through a checked view.
     file = models.FileField(_("file"), max_length=200, blank=True, storage=evidence_storage)
@@ -517,12 +627,21 @@ class Evidence(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(file="") | ~models.Q(link=""), name="evidence_has_file_or_link"
             ),
+            models.CheckConstraint(
+                condition=~models.Q(title_en="", title_zh=""),
+                name="evidence_has_a_title",
+                violation_error_message=_("Give the evidence a title in English or Chinese."),
+            ),
         ]
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
 
     def __str__(self) -> str:
-        return self.title
+        return str(self.localized("title"))
+
+    @property
+    def localized_title(self) -> Localized:
+        return self.localized("title")
 
     @property
     def is_withdrawn(self) -> bool:

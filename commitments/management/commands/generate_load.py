@@ -562,7 +562,7 @@ def make_transitions(
 
 
 def make_activities(update: StatusUpdate, sector: tuple[str, str], rng: random.Random) -> list[Activity]:
-    """Meetings, workshops and projects of the organisation's sector; some recorded in Chinese."""
+    """Meetings, workshops and projects of the organisation's sector, in English; some in Chinese too."""
     activities = []
     for _index in range(rng.choices([0, 1, 2, 3], [25, 35, 25, 15])[0]):
         title_en, title_zh, kind = rng.choice(ACTIVITIES)
@@ -573,8 +573,10 @@ def make_activities(update: StatusUpdate, sector: tuple[str, str], rng: random.R
                 update=update,
                 date=update.period.starts_on + timedelta(days=rng.randint(0, 300)),
                 kind=kind,
-                title=title_zh.format(zh=sector[1]) if chinese else title_en.format(en=sector[0]),
-                place=place_zh if chinese else place_en,
+                title_en=title_en.format(en=sector[0]),
+                title_zh=title_zh.format(zh=sector[1]) if chinese else "",
+                place_en=place_en,
+                place_zh=place_zh if chinese else "",
                 organisers=update.organisation.acronym,
             )
         )
@@ -590,7 +592,8 @@ def make_evidence(update: StatusUpdate, submitted: datetime, rng: random.Random)
         evidence.append(
             Evidence(
                 update=update,
-                title=title_zh if rng.random() < 0.3 else title_en,
+                title_en=title_en,
+                title_zh=title_zh if rng.random() < 0.3 else "",
                 date=update.period.starts_on + timedelta(days=rng.randint(0, 300)),
                 link=f"https://example.org/load/{update.line.plan.code}/{update.line.code}/"
                 f"{update.period.label}/{update.organisation.acronym.lower()}/{number}",

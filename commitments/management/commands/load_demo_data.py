@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from commitments.models import (
     ActionLine,
+    Fund,
     Ownership,
     PeriodStatus,
     Plan,
@@ -36,6 +38,8 @@ PERIOD = {
     "starts_on": date(2026, 7, 1),
     "ends_on": date(2027, 6, 30),
     "deadline": date(2026, 12, 4),
+    "meeting_en": "the 30th ASEAN–China Summit, October 2027",
+    "meeting_zh": "第30次中国—东盟领导人会议",
 }
 
 LEAD, SUPPORTING = Ownership.Role.LEAD, Ownership.Role.SUPPORTING
@@ -53,6 +57,25 @@ CONFIRMED_OWNERS = [
 SUGGESTED_OWNERS = [("2.8.4", "ATM+China", LEAD), ("4.2.1", "ACCC", LEAD), ("6.1", "ASEC", LEAD)]
 
 
+class DemoActivity(NamedTuple):
+    date: date
+    title_en: str
+    title_zh: str
+    kind: str
+    place_en: str
+    place_zh: str
+    organisers: str
+    fund: str = ""  # the fund's acronym
+    amount_usd: Decimal | None = None
+
+
+class DemoEvidence(NamedTuple):
+    date: date
+    title_en: str
+    title_zh: str
+    link: str
+
+
 class DemoUpdate(NamedTuple):
     line: str
     organisation: str
@@ -62,8 +85,8 @@ class DemoUpdate(NamedTuple):
     moves: tuple[tuple[str, str], ...]
     narrative_en: str = ""
     narrative_zh: str = ""
-    activities: tuple[tuple[date, str, str, str, str], ...] = ()  # date, title, kind, place, by
-    evidence: tuple[tuple[date, str, str], ...] = ()  # date, title, link
+    activities: tuple[DemoActivity, ...] = ()
+    evidence: tuple[DemoEvidence, ...] = ()
 
 
 SUBMIT, APPROVE = ("submit", ""), ("approve", "")
@@ -75,10 +98,12 @@ UPDATES = [
             "Cooperation Work Plan 2026–2027, covering policy dialogue on land, maritime and air transport."
         ),
         narrative_zh="中国—东盟交通部长会议于2026年11月13日在马尼拉召开，通过《2026—2027年中国—东盟交通合作工作计划》，涵盖陆路、海运和航空政策对话。",
-        activities=((date(2026, 11, 13), "ASEAN-China Transport Ministers' Meeting", "meeting",
-                     "Manila", "ASEAN Secretariat; Ministry of Transport of China"),),
-        evidence=((date(2026, 11, 13), "Joint media statement of the ATM+China",
-                   "https://example.org/demo/atm-china-2026-joint-media-statement"),),
+        activities=(DemoActivity(date(2026, 11, 13), "ASEAN-China Transport Ministers' Meeting",
+                                 "中国—东盟交通部长会议", "meeting", "Manila", "马尼拉",
+                                 "ASEAN Secretariat; Ministry of Transport of China"),),
+        evidence=(DemoEvidence(date(2026, 11, 13), "Joint media statement of the ATM+China",
+                               "中国—东盟交通部长会议联合新闻声明",
+                               "https://example.org/demo/atm-china-2026-joint-media-statement"),),
     ),
     DemoUpdate(
         "2.8.2", "ATM+China", "focal", "ongoing",
@@ -88,8 +113,8 @@ UPDATES = [
             "ASEAN and Chinese aviation authorities exchanged views on expanding air services between and "
             "beyond ASEAN and China, including more fifth-freedom traffic rights for cargo."
         ),
-        activities=((date(2026, 10, 8), "ASEAN-China air transport working group", "meeting",
-                     "Online", "ATM+China"),),
+        activities=(DemoActivity(date(2026, 10, 8), "ASEAN-China air transport working group",
+                                 "中国—东盟航空运输工作组会议", "meeting", "Online", "线上", "ATM+China"),),
     ),
     DemoUpdate(
         "2.8.3", "ATM+China", "focal", "ongoing", (SUBMIT,),
@@ -97,10 +122,12 @@ UPDATES = [
             "A workshop on sustainable and smart shipping solutions for the ASEAN Single Shipping Market "
             "was held in Guangzhou; a joint study on green port standards is planned for 2027."
         ),
-        activities=((date(2026, 8, 19), "Workshop on sustainable and smart shipping", "training",
-                     "Guangzhou", "Ministry of Transport of China; ASEAN Secretariat"),),
-        evidence=((date(2026, 8, 21), "Workshop report",
-                   "https://example.org/demo/smart-shipping-workshop-report"),),
+        activities=(DemoActivity(date(2026, 8, 19), "Workshop on sustainable and smart shipping",
+                                 "可持续和智慧航运研讨会", "training", "Guangzhou", "广州",
+                                 "Ministry of Transport of China; ASEAN Secretariat",
+                                 fund="ACCF", amount_usd=Decimal("120000")),),
+        evidence=(DemoEvidence(date(2026, 8, 21), "Workshop report", "研讨会报告",
+                               "https://example.org/demo/smart-shipping-workshop-report"),),
     ),
     DemoUpdate(
         "2.8.5", "ATM+China", "focal", "completed",
@@ -116,9 +143,11 @@ UPDATES = [
     DemoUpdate(
         "2.8.7", "ACCC", "focal", "ongoing", (SUBMIT, APPROVE),
         narrative_zh="2026年10月东盟互联互通协调委员会与中方在雅加达举行对话会，交流铁路、公路、港口和机场互联互通项目进展。",
-        activities=((date(2026, 10, 15), "东盟互联互通协调委员会与中国对话会", "meeting", "雅加达",
-                     "东盟秘书处"),),
-        evidence=((date(2026, 10, 15), "对话会纪要", "https://example.org/demo/accc-china-2026-summary"),),
+        activities=(DemoActivity(date(2026, 10, 15), "ACCC-China Dialogue",
+                                 "东盟互联互通协调委员会与中国对话会", "meeting", "Jakarta", "雅加达",
+                                 "东盟秘书处"),),
+        evidence=(DemoEvidence(date(2026, 10, 15), "Summary of the dialogue", "对话会纪要",
+                               "https://example.org/demo/accc-china-2026-summary"),),
     ),
     DemoUpdate(
         "1.4.5", "SOM-DOC", "focal-other", "ongoing", (SUBMIT, APPROVE),
@@ -127,14 +156,17 @@ UPDATES = [
             "on the basis of the JWG-DOC's report."
         ),
         narrative_zh="落实《宣言》高官会于2026年10月如期举行，在联合工作组报告基础上评估了《宣言》落实情况。",
-        activities=((date(2026, 10, 22), "ASEAN-China SOM-DOC", "meeting", "Manila", "SOM-DOC"),),
-        evidence=((date(2026, 10, 22), "Chair's summary",
-                   "https://example.org/demo/som-doc-2026-chairs-summary"),),
+        activities=(DemoActivity(date(2026, 10, 22), "ASEAN-China SOM-DOC", "落实《宣言》高官会", "meeting",
+                                 "Manila", "马尼拉", "SOM-DOC"),),
+        evidence=(DemoEvidence(date(2026, 10, 22), "Chair's summary", "主席总结",
+                               "https://example.org/demo/som-doc-2026-chairs-summary"),),
     ),
     DemoUpdate(
         "1.4.5", "JWG-DOC", "focal-other", "ongoing", (SUBMIT, APPROVE),
         narrative_zh="落实《宣言》联合工作组于2026年9月召开会议，为高官会准备报告。",
-        activities=((date(2026, 9, 10), "落实《宣言》联合工作组会议", "meeting", "昆明", "JWG-DOC"),),
+        # Recorded in Chinese only, as a focal point may: the English pages mark it untranslated.
+        activities=(DemoActivity(date(2026, 9, 10), "", "落实《宣言》联合工作组会议", "meeting", "", "昆明",
+                                 "JWG-DOC"),),
     ),
 ]  # fmt: skip
 # Lines whose lead's approved status the secretariat has confirmed (True) or not yet (False).
@@ -235,10 +267,11 @@ def add_update(
         narrative_en=demo.narrative_en,
         narrative_zh=demo.narrative_zh,
     )
-    for day, title, kind, place, organisers in demo.activities:
-        update.activities.create(date=day, title=title, kind=kind, place=place, organisers=organisers)
-    for day, title, link in demo.evidence:
-        update.evidence.create(date=day, title=title, link=link)
+    for activity in demo.activities:
+        fund = Fund.objects.get(acronym=activity.fund) if activity.fund else None
+        update.activities.create(**activity._asdict() | {"fund": fund})
+    for evidence in demo.evidence:
+        update.evidence.create(**evidence._asdict())
     for verb, text in demo.moves:
         move(update, verb, text, author=users[demo.author], reviewer=users["secretariat"])
     counts.update(

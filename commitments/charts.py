@@ -47,21 +47,26 @@ class ChartRow(Protocol):
 
 
 def status_chart_svg(
-    rows: Sequence[ChartRow], statuses: Sequence, *, title: str | None = None, id_prefix: str = "status-chart"
+    rows: Sequence[ChartRow],
+    statuses: Sequence,
+    *,
+    title: str | None = None,
+    id_prefix: str = "status-chart",
+    empty_label: str | None = None,
 ) -> SafeString:
     """A horizontal stacked bar of the lines by status for each row, with a legend.
 
     ``statuses`` are Status objects (``pk``, ``colour``, ``str()`` the label); the lines with
     no confirmed status get a white segment of their own. Bars are drawn to one scale, so
     that a long bar is a pillar with many lines. ``id_prefix`` keeps the pattern ids unique
-    when a page shows more than one chart.
+    when a page shows more than one chart; ``empty_label`` names the white segment.
     """
     title = title or _("Lines by status")
     series = [
         (status.pk, str(status), colour_of(status), hatching(id_prefix, index))
         for index, status in enumerate(statuses)
     ]
-    series.append((None, _("Not confirmed"), NOT_CONFIRMED_FILL, ""))  # plain white, outlined
+    series.append((None, empty_label or _("Not confirmed"), NOT_CONFIRMED_FILL, ""))  # plain white, outlined
     largest = max((sum(row.counts.values()) for row in rows), default=0) or 1
     row_height = LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP
     legend_top = len(rows) * row_height + 6

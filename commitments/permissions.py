@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 
 from .models import Evidence, Organisation, Ownership, ReportEdition, StatusUpdate
 from .models.reports import FINALISE, WITHDRAW
+from .models.tracking import EDIT_REPORT_TEXTS
 
 READ = "commitments.view_actionline"
 REPORT = "commitments.change_statusupdate"
@@ -30,6 +31,7 @@ report_finaliser_required = permission_required(FINALISE_REPORTS, raise_exceptio
 reviewer_of_updates_required = permission_required(REVIEW, raise_exception=True)
 owner_assigner_required = permission_required(ASSIGN_OWNERS, raise_exception=True)
 period_runner_required = permission_required(RUN_PERIODS, raise_exception=True)
+report_editor_required = permission_required(EDIT_REPORT_TEXTS, raise_exception=True)
 
 
 def reporting_organisations(user) -> QuerySet[Organisation]:

@@ -14,6 +14,9 @@ urlpatterns = [
     path("reports/", reports.report_page, name="report"),
     path("reports/generate/", reports.report_generate, name="report-generate"),
     path("periods/<int:period>/finalise/", reports.report_finalise, name="report-finalise"),
+    path(
+        "periods/<int:period>/report-texts/<slug:section>/", reports.report_text_edit, name="report-text-edit"
+    ),
     path("editions/<int:pk>/withdraw/", reports.edition_withdraw, name="edition-withdraw"),
     path("editions/<int:pk>/<str:fmt>/", reports.edition_download, name="edition-download"),
     path("plans/", plans.plan_list, name="plan-list"),

@@ -1,7 +1,8 @@
-"""The progress report's content: built from approved and confirmed data as of the cut-off."""
+"""The progress report's content: built from reviewed and confirmed data as of the cut-off."""
 
 import datetime
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.serializers.json import DjangoJSONEncoder
@@ -9,9 +10,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commitments.forms import PeriodForm
-from commitments.models import ActionLine, Activity, Evidence, Ownership, Part, PeriodStatus, Status
+from commitments.models import (
+    ActionLine,
+    Activity,
+    Fund,
+    Ownership,
+    Part,
+    PeriodStatus,
+    ReportText,
+    Status,
+)
 from commitments.progress_report.build import build_report
-from commitments.progress_report.content import ReportContent
+from commitments.progress_report.content import ReportContent, Text
 
 from .conftest import line, make_organisation, make_period, make_update, own
 
@@ -24,24 +34,28 @@ def status(code: str) -> Status:
     return Status.objects.get(code=code)
 
 
-def confirm(action_line, period, code: str, by) -> PeriodStatus:
+def confirm(action_line, period, code: str, by, reason: str = "") -> PeriodStatus:
     period_status, _ = PeriodStatus.objects.get_or_create(line=action_line, period=period)
     period_status.proposed = status(code)
     period_status.save()
-    period_status.confirm(by=by)
+    period_status.confirm(by=by, reason=reason)
     return period_status
 
 
 def report_on(action_line, period, owner, author, code: str, **overrides):
-    """An approved update of ``owner`` with ``code``, one activity and one piece of evidence."""
+    """An approved update of ``owner`` with ``code`` and one activity, a workshop in Jakarta."""
     values = {
         "status": status(code), "state": "approved",
-        "narrative_en": f"Progress on {action_line.code}.", "narrative_zh": f"{action_line.code} 的进展。",
+        "narrative_en": f"Progress on {action_line.code}.", "narrative_zh": f"{action_line.code}的进展。",
     } | overrides  # fmt: skip
     update = make_update(action_line, period, owner, author, **values)
-    Activity.objects.create(update=update, date=datetime.date(2026, 5, 4), title="Workshop", place="Jakarta")
-    Evidence.objects.create(update=update, title="Minutes", link="https://example.org/minutes")
+    add_activity(update)
     return update
+
+
+def add_activity(update, **overrides) -> Activity:
+    values = {"date": datetime.date(2026, 5, 4), "title_en": "Workshop", "place_en": "Jakarta"} | overrides
+    return Activity.objects.create(update=update, **values)
 
 
 def reported(period, owner, author, secretariat, statuses: dict[str, str]) -> None:
@@ -57,14 +71,38 @@ def line_info(content: ReportContent, code: str):
     return next(info for info in content.lines() if info.code == code)
 
 
+def pillar_info(content: ReportContent, code: str):
+    return next(pillar for pillar in content.pillars if pillar.code == code)
+
+
 def milliseconds(moment: datetime.datetime) -> datetime.datetime:
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def british(moment: datetime.datetime) -> str:
+    """A cut-off as the report writes it in English, e.g. 29 November 2026."""
+    day = timezone.localtime(moment).date()
+    return f"{day.day} {day:%B} {day.year}"
+
+
+def chinese(moment: datetime.datetime) -> str:
+    """A cut-off as the report writes it in Chinese, e.g. 2026年11月29日."""
+    day = timezone.localtime(moment).date()
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def comparable(content: ReportContent) -> str:
     data = content.to_json()
     data.pop("generated_at")
     return json.dumps(data, cls=DjangoJSONEncoder, sort_keys=True)
+
+
+def write_text(period, part, by, *, text_en: str = "", text_zh: str = "") -> ReportText:
+    """The officer's first text for a pillar (``part``) or, with no part, the way forward."""
+    section = ReportText.Section.PILLAR if part else ReportText.Section.WAY_FORWARD
+    return ReportText.save_edit(
+        period, section, part, text_en=text_en, text_zh=text_zh, by=by, expected_version=None
+    )
 
 
 @pytest.fixture
@@ -89,7 +127,8 @@ def test_counts_overall_equal_the_sum_of_pillars_and_of_areas_and_the_lines_by_s
     assert content.overall.counts == {
         "not-started": 0, "planned": 1, "ongoing": 2, "completed": 1, "delayed": 1, "discontinued": 0,
     }  # fmt: skip
-    assert content.overall.not_confirmed == len(lines) - 5 == len(content.unconfirmed())
+    assert content.overall.no_report == len(lines) - 5 == len(content.unreported())
+    assert content.overall.reported == 5
     for code in content.overall.counts:
         by_line = sum(info.status == code for info in lines)
         assert content.overall.counts[code] == by_line
@@ -97,7 +136,7 @@ def test_counts_overall_equal_the_sum_of_pillars_and_of_areas_and_the_lines_by_s
         assert sum(area.tally.counts[code] for pillar in content.pillars for area in pillar.areas) == by_line
     for pillar in content.pillars:
         assert pillar.tally.total == sum(area.tally.total for area in pillar.areas)
-        assert pillar.tally.not_confirmed == sum(area.tally.not_confirmed for area in pillar.areas)
+        assert pillar.tally.no_report == sum(area.tally.no_report for area in pillar.areas)
 
 
 def test_headline_counts_the_lines_implemented_or_ongoing(plan_2026, period, statuses_reported):
@@ -105,8 +144,7 @@ def test_headline_counts_the_lines_implemented_or_ongoing(plan_2026, period, sta
 
     assert content.implemented(content.overall) == 3  # two ongoing and one completed
     assert content.share(content.overall) == pytest.approx(3 / content.overall.total)
-    first = next(pillar for pillar in content.pillars if pillar.code == "1")
-    assert content.implemented(first.tally) == 2
+    assert content.implemented(pillar_info(content, "1").tally) == 2
 
 
 def test_lines_follow_the_plan_pillar_by_pillar_and_area_by_area(plan_2026, period):
@@ -121,94 +159,158 @@ def test_lines_follow_the_plan_pillar_by_pillar_and_area_by_area(plan_2026, peri
     assert first_area.code == "1.1" and [info.code for info in first_area.lines][:2] == ["1.1.1", "1.1.2"]
 
 
-def test_lines_outside_any_area_form_one_section_titled_outside_any_area(plan_2026, period):
+def test_lines_outside_any_area_form_one_section_titled_other_action_lines(plan_2026, period):
     outside = ActionLine.objects.for_plan(plan_2026).filter(area=None).select_related("part").first()
-    if outside is None:  # the plan has none: take one out of its area for the test
-        outside = line(PLAN, "2.1.1")
-        ActionLine.objects.filter(pk=outside.pk).update(area=None)
 
-    content = build_report(plan_2026, period, "en")
+    english = build_report(plan_2026, period, "en")
+    chinese = build_report(plan_2026, period, "zh")
 
-    pillar = next(pillar for pillar in content.pillars if pillar.code == outside.part.code)
-    sections = [area for area in pillar.areas if area.code == ""]
+    sections = [area for area in pillar_info(english, outside.part.code).areas if area.code == ""]
     assert len(sections) == 1
-    assert sections[0].title.text == "Outside any area"
+    assert sections[0].title == Text("Other action lines", "en")
     assert outside.code in [info.code for info in sections[0].lines]
+    [chinese_section] = [area for area in pillar_info(chinese, outside.part.code).areas if area.code == ""]
+    assert chinese_section.title == Text("其他行动措施", "zh")
 
 
-def test_a_long_line_text_is_abridged_and_kept_in_full(plan_2026, period):
+def test_a_long_line_text_is_abridged_at_a_word_boundary_and_kept_in_full(plan_2026, period):
     long_line = line(PLAN, "1.1.1")
-    long_line.text_en = "word " * 200
+    long_line.text_en = "cooperation " * 40
     long_line.save()
 
     info = line_info(build_report(plan_2026, period, "en"), "1.1.1")
 
-    assert info.text.text == "word " * 200
-    assert len(info.abridged) == ReportContent.ABRIDGED and info.abridged.endswith("…")
+    assert info.text.text == "cooperation " * 40
+    assert len(info.abridged) <= ReportContent.ABRIDGED and info.abridged.endswith("…")
+    assert set(info.abridged.removesuffix("…").split(" ")) == {"cooperation"}  # no word cut in two
+    assert len(info.abridged) > ReportContent.ABRIDGED - len("cooperation ") - 1
 
 
-def test_a_line_shows_its_owners_lead_first_its_status_and_its_approved_update(
-    plan_2026, period, owner, other_owner, focal_point, secretariat, statuses_reported
+def test_a_line_shows_its_owners_lead_first_its_status_and_its_reviewed_update(
+    plan_2026, period, owner, focal_point, secretariat, statuses_reported
 ):
     own(line(PLAN, "1.1.1"), make_organisation(acronym="AAA-SUPPORT", name_en="A supporter"), "supporting")
 
     info = line_info(build_report(plan_2026, period, "en"), "1.1.1")
 
-    assert [(owner.acronym, owner.role, owner.role_label) for owner in info.owners] == [
-        ("TEST-OWNER", "lead", "Lead"), ("AAA-SUPPORT", "supporting", "Supporting"),
+    assert [(owner.acronym, owner.name, owner.role) for owner in info.owners] == [
+        ("TEST-OWNER", "Test owning body", "lead"), ("AAA-SUPPORT", "A supporter", "supporting"),
     ]  # fmt: skip
+    assert info.lead.acronym == "TEST-OWNER"
     assert info.status == "ongoing"
     [update] = info.updates
-    assert update.organisation == "TEST-OWNER"
-    assert update.narrative.text == "Progress on 1.1.1." and not update.narrative.is_fallback
-    assert [(a.date, a.title, a.place) for a in update.activities] == [
-        (datetime.date(2026, 5, 4), "Workshop", "Jakarta")
-    ]
-    assert update.evidence == ["Minutes"]
-    assert info.last_activity == datetime.date(2026, 5, 4)
+    assert update.body == "Test owning body"
+    assert update.narrative == Text("Progress on 1.1.1.", "en")
+    [activity] = update.activities
+    assert (activity.date, activity.title, activity.place) == (
+        datetime.date(2026, 5, 4), Text("Workshop", "en"), Text("Jakarta", "en"),
+    )  # fmt: skip
+    assert (activity.kind, activity.body, activity.line) == ("meeting", "Test owning body", "1.1.1")
+    assert (activity.fund, activity.amount, activity.is_highlight) == ("", None, False)
+    assert info.activities() == [activity]
 
 
-def test_lines_without_a_confirmed_status_are_listed_and_counted(plan_2026, period, statuses_reported):
+def test_lines_with_no_report_received_are_listed_and_counted(
+    plan_2026, period, owner, focal_point, statuses_reported
+):
+    # Reported and reviewed, not yet confirmed: a report was received.
+    report_on(line(PLAN, "1.2.1"), period, owner, focal_point, "ongoing")
+
     content = build_report(plan_2026, period, "en")
 
-    unconfirmed = content.unconfirmed()
-    assert "1.2.1" in [info.code for info in unconfirmed]
-    assert "1.1.1" not in [info.code for info in unconfirmed]
-    assert content.overall.not_confirmed == len(unconfirmed)
+    unreported = [info.code for info in content.unreported()]
+    assert "1.1.3" in unreported
+    assert "1.1.1" not in unreported and "1.2.1" not in unreported
+    assert content.overall.no_report == len(unreported) == content.overall.total - 6
 
 
-# Only approved and confirmed data
+# A line's status: the secretariat's, else the owners', else no report
 
 
-def test_a_submitted_update_does_not_appear(plan_2026, period, owner, focal_point):
-    action_line = line(PLAN, "1.1.1")
-    own(action_line, owner)
-    make_update(action_line, period, owner, focal_point, status=status("ongoing"), state="submitted")
-
-    assert line_info(build_report(plan_2026, period, "en"), "1.1.1").updates == []
-
-
-def test_an_unconfirmed_proposed_status_does_not_count(plan_2026, period, owner, focal_point):
+def test_a_confirmed_status_is_the_lines_status_whatever_the_owners_reported(
+    plan_2026, period, owner, focal_point, secretariat
+):
     action_line = line(PLAN, "1.1.1")
     own(action_line, owner)
     report_on(action_line, period, owner, focal_point, "ongoing")
-    PeriodStatus.propose(action_line, period)
+    PeriodStatus.propose(action_line, period).confirm(
+        by=secretariat, status=status("completed"), reason="The final meeting took place."
+    )
 
     content = build_report(plan_2026, period, "en")
 
-    assert line_info(content, "1.1.1").status is None
-    assert content.overall.counts["ongoing"] == 0
+    assert line_info(content, "1.1.1").status == "completed"
+    assert content.overall.counts["completed"] == 1 and content.overall.counts["ongoing"] == 0
 
 
-def test_withdrawn_evidence_does_not_appear(plan_2026, period, owner, focal_point):
+def test_until_the_secretariat_confirms_a_line_shows_the_lead_owners_reviewed_status(
+    plan_2026, period, owner, focal_point, other_owner, other_focal_point
+):
+    action_line = line(PLAN, "1.1.1")
+    own(action_line, owner, "lead")
+    own(action_line, other_owner, "supporting")
+    report_on(action_line, period, other_owner, other_focal_point, "delayed")
+    report_on(action_line, period, owner, focal_point, "ongoing")
+
+    content = build_report(plan_2026, period, "en")
+
+    info = line_info(content, "1.1.1")
+    assert info.status == "ongoing"
+    assert [update.body for update in info.updates] == ["Test owning body", "Test other body"]
+    assert content.overall.counts["ongoing"] == 1 and content.overall.counts["delayed"] == 0
+
+
+def test_a_supporting_owners_reviewed_status_shows_when_the_lead_has_not_reported(
+    plan_2026, period, owner, other_owner, other_focal_point
+):
+    action_line = line(PLAN, "1.1.1")
+    own(action_line, owner, "lead")
+    own(action_line, other_owner, "supporting")
+    report_on(action_line, period, other_owner, other_focal_point, "delayed")
+
+    assert line_info(build_report(plan_2026, period, "en"), "1.1.1").status == "delayed"
+
+
+def test_a_proposed_status_not_confirmed_is_not_the_lines_status(plan_2026, period, owner, focal_point):
     action_line = line(PLAN, "1.1.1")
     own(action_line, owner)
-    update = report_on(action_line, period, owner, focal_point, "ongoing")
-    Evidence.objects.create(update=update, title="Withdrawn draft", link="https://example.org/draft")
-    update.evidence.get(title="Withdrawn draft").withdraw(by=focal_point)
+    report_on(action_line, period, owner, focal_point, "ongoing")
+    PeriodStatus.objects.create(line=action_line, period=period, proposed=status("completed"))
 
-    [info] = line_info(build_report(plan_2026, period, "en"), "1.1.1").updates
-    assert info.evidence == ["Minutes"]
+    content = build_report(plan_2026, period, "en")
+
+    assert line_info(content, "1.1.1").status == "ongoing"
+    assert content.overall.counts["completed"] == 0
+
+
+def test_a_line_with_neither_a_confirmed_status_nor_a_reviewed_update_has_no_report(plan_2026, period, owner):
+    own(line(PLAN, "1.1.1"), owner)
+
+    content = build_report(plan_2026, period, "en")
+
+    info = line_info(content, "1.1.1")
+    assert info.status is None and info.updates == []
+    assert info in content.unreported()
+    assert content.overall.no_report == content.overall.total
+
+
+# Only reviewed updates and confirmed statuses
+
+
+@pytest.mark.parametrize("state", ["draft", "submitted", "returned"])
+def test_an_update_not_yet_approved_and_its_activities_never_reach_the_report(
+    plan_2026, period, owner, focal_point, state
+):
+    action_line = line(PLAN, "1.1.1")
+    own(action_line, owner)
+    report_on(action_line, period, owner, focal_point, "completed", state=state)
+
+    content = build_report(plan_2026, period, "en")
+
+    info = line_info(content, "1.1.1")
+    assert info.status is None and info.updates == []
+    assert content.activities() == [] and content.overall.counts["completed"] == 0
+    assert content.bodies_reporting == 0
 
 
 def test_a_suggested_owner_does_not_appear(plan_2026, period, owner, other_owner):
@@ -233,7 +335,7 @@ def test_an_update_of_another_period_does_not_appear(plan_2026, period, owner, f
     assert line_info(build_report(plan_2026, period, "en"), "1.1.1").updates == []
 
 
-def test_the_numbers_agree_with_the_register_filters_for_the_period(
+def test_the_numbers_agree_with_the_register_filters_when_every_report_is_confirmed(
     client, reader, plan_2026, period, statuses_reported
 ):
     content = build_report(plan_2026, period, "en")
@@ -245,12 +347,158 @@ def test_the_numbers_agree_with_the_register_filters_for_the_period(
 
     for code, count in content.overall.counts.items():
         assert register_count(period_status=code) == count
-    assert register_count(period_status="none") == content.overall.not_confirmed
+    assert register_count(period_status="none") == content.overall.no_report
     for pillar in content.pillars[:3]:
         part = Part.objects.get(plan=plan_2026, code=pillar.code)
         for code in ("ongoing", "none"):
-            expected = pillar.tally.counts[code] if code != "none" else pillar.tally.not_confirmed
+            expected = pillar.tally.counts[code] if code != "none" else pillar.tally.no_report
             assert register_count(period_status=code, part=part.pk) == expected
+
+
+# Activities: highlights, funds and meetings
+
+
+def test_a_highlight_marked_after_the_cutoff_shows_while_an_activity_added_after_it_does_not(
+    plan_2026, period, owner, focal_point, secretariat
+):
+    reported(period, owner, focal_point, secretariat, {"1.1.1": "ongoing"})
+    update = line(PLAN, "1.1.1").updates.get()
+    cutoff = timezone.now()
+
+    Activity.objects.approved_in(period).choose_highlights({update.activities.get().pk}, by=secretariat)
+    add_activity(update, date=datetime.date(2026, 9, 1), title_en="Late visit")
+
+    [activity] = build_report(plan_2026, period, "en", as_of=cutoff).activities()
+    assert activity.title.text == "Workshop" and activity.is_highlight
+    later = build_report(plan_2026, period, "en").activities()
+    assert [(a.title.text, a.is_highlight) for a in later] == [("Workshop", True), ("Late visit", False)]
+
+
+def test_an_activity_names_its_fund_in_the_reports_language_with_its_amount(
+    plan_2026, period, owner, focal_point, secretariat
+):
+    reported(period, owner, focal_point, secretariat, {"1.1.1": "ongoing"})
+    update = line(PLAN, "1.1.1").updates.get()
+    accf = Fund.objects.get(acronym="ACCF")
+    english_only = Fund.objects.create(acronym="TEST-FUND", name_en="Test fund")
+    add_activity(update, kind="project", title_en="Training centre", fund=accf, amount_usd=Decimal("125000"))
+    add_activity(update, kind="project", title_en="Study", fund=english_only)
+
+    english = build_report(plan_2026, period, "en")
+    chinese = build_report(plan_2026, period, "zh")
+
+    assert [(a.title.text, a.fund, a.amount) for a in english.funded()] == [
+        ("Training centre", "ASEAN–China Cooperation Fund", Decimal("125000.00")),
+        ("Study", "Test fund", None),
+    ]
+    assert [(a.fund, a.amount) for a in chinese.funded()] == [
+        ("中国—东盟合作基金", Decimal("125000.00")), ("Test fund", None),
+    ]  # fmt: skip
+    assert "Workshop" not in [a.title.text for a in english.funded()]
+
+
+def test_the_meetings_are_the_activities_of_kind_meeting(plan_2026, period, owner, focal_point, secretariat):
+    reported(period, owner, focal_point, secretariat, {"1.1.1": "ongoing"})
+    add_activity(line(PLAN, "1.1.1").updates.get(), kind="training", title_en="Course")
+
+    content = build_report(plan_2026, period, "en")
+
+    assert [a.title.text for a in content.meetings()] == ["Workshop"]
+    assert sorted(a.title.text for a in content.activities()) == ["Course", "Workshop"]
+
+
+def test_an_activity_title_only_in_the_other_language_is_shown_and_marked(
+    plan_2026, period, owner, focal_point, secretariat
+):
+    reported(period, owner, focal_point, secretariat, {"1.1.1": "ongoing"})
+    add_activity(
+        line(PLAN, "1.1.1").updates.get(), title_en="", title_zh="研讨会", place_en="", place_zh="北京"
+    )
+
+    titles = [activity.title for activity in build_report(plan_2026, period, "en").activities()]
+
+    assert Text("研讨会", "zh", is_fallback=True) in titles
+
+
+def test_bodies_reporting_counts_each_body_with_a_reviewed_update_once(
+    plan_2026, period, owner, focal_point, other_owner, other_focal_point, secretariat
+):
+    reported(period, owner, focal_point, secretariat, {"1.1.1": "ongoing", "1.1.2": "completed"})
+    own(line(PLAN, "2.1.1"), other_owner)
+    report_on(line(PLAN, "2.1.1"), period, other_owner, other_focal_point, "ongoing")
+    late = make_organisation(acronym="TEST-LATE", name_en="Late body")
+    own(line(PLAN, "3.1.1"), late)
+    report_on(line(PLAN, "3.1.1"), period, late, focal_point, "ongoing", state="submitted")
+
+    assert build_report(plan_2026, period, "en").bodies_reporting == 2
+
+
+# The meeting, the preparer and the officer's texts
+
+
+def test_the_meeting_is_the_periods_summit_in_the_reports_language(plan_2026, period):
+    assert build_report(plan_2026, period, "en").meeting == ""
+
+    period.meeting_en = "the 29th ASEAN–China Summit, October 2026"
+    period.meeting_zh = "第29次中国—东盟领导人会议，2026年10月"
+    period.save()
+
+    assert build_report(plan_2026, period, "en").meeting == "the 29th ASEAN–China Summit, October 2026"
+    assert build_report(plan_2026, period, "zh").meeting == "第29次中国—东盟领导人会议，2026年10月"
+
+
+def test_the_report_is_prepared_by_the_body_the_settings_name_in_its_language(plan_2026, period, settings):
+    settings.REPORT_PREPARED_BY = {"en": "ASEAN Secretariat, Jakarta", "zh": "东盟秘书处（雅加达）"}
+
+    assert build_report(plan_2026, period, "en").prepared_by == "ASEAN Secretariat, Jakarta"
+    assert build_report(plan_2026, period, "zh").prepared_by == "东盟秘书处（雅加达）"
+
+
+def test_the_report_prints_the_officers_text_in_its_language_paragraph_by_paragraph(
+    plan_2026, period, secretariat, statuses_reported
+):
+    part = Part.objects.get(plan=plan_2026, code="1")
+    write_text(period, part, secretariat, text_en="Dialogue deepened.\n\nTwo meetings\nwere held.",
+               text_zh="对话不断深化。")  # fmt: skip
+    write_text(period, None, secretariat, text_en="We will continue.", text_zh="我们将继续。")
+
+    english = build_report(plan_2026, period, "en")
+    chinese = build_report(plan_2026, period, "zh")
+
+    first = pillar_info(english, "1")
+    assert first.summary == ["Dialogue deepened.", "Two meetings were held."] and first.summary_edited
+    assert first.draft and first.draft != first.summary
+    assert pillar_info(chinese, "1").summary == ["对话不断深化。"]
+    second = pillar_info(english, "2")
+    assert second.summary == second.draft and not second.summary_edited
+    assert english.way_forward == ["We will continue."] and english.way_forward_edited
+    assert english.way_forward_draft and english.way_forward_draft != english.way_forward
+    assert chinese.way_forward == ["我们将继续。"]
+
+
+def test_an_empty_officers_text_prints_the_draft(plan_2026, period, secretariat, statuses_reported):
+    write_text(period, Part.objects.get(plan=plan_2026, code="1"), secretariat, text_zh="只有中文。")
+    write_text(period, None, secretariat, text_en="   ", text_zh="只有中文。")
+
+    content = build_report(plan_2026, period, "en")
+
+    first = pillar_info(content, "1")
+    assert first.summary == first.draft and not first.summary_edited
+    assert content.way_forward == content.way_forward_draft and not content.way_forward_edited
+
+
+def test_the_draft_follows_the_data_while_the_officers_text_stays(
+    plan_2026, period, owner, focal_point, secretariat, statuses_reported
+):
+    write_text(period, Part.objects.get(plan=plan_2026, code="1"), secretariat, text_en="As written.")
+    before = pillar_info(build_report(plan_2026, period, "en"), "1")
+
+    reported(period, owner, focal_point, secretariat, {"1.1.3": "completed", "1.1.4": "completed"})
+    after = pillar_info(build_report(plan_2026, period, "en"), "1")
+
+    assert before.summary == after.summary == ["As written."]
+    assert after.draft != before.draft
+    assert ReportText.objects.get().text_en == "As written."
 
 
 # The cut-off and reproducibility
@@ -262,16 +510,13 @@ def test_a_report_built_again_for_the_same_cutoff_is_identical_after_later_chang
     cutoff = timezone.now()
     first = build_report(plan_2026, period, "en", as_of=cutoff)
 
-    # After the cut-off: a status changes, a new line is reported and confirmed, evidence is
-    # withdrawn, an activity is added, a narrative is edited, an owner is added.
+    # After the cut-off: a status changes, a new line is reported and confirmed, an activity is
+    # added, a narrative is edited, an owner is added.
     confirmed = PeriodStatus.objects.get(line=line(PLAN, "1.1.1"), period=period)
     confirmed.confirm(by=secretariat, status=status("completed"), reason="Finished early")
     reported(period, owner, focal_point, secretariat, {"1.2.1": "completed"})
     update = line(PLAN, "1.1.2").updates.get()
-    update.evidence.get().withdraw(by=focal_point)
-    Activity.objects.create(
-        update=update, date=datetime.date(2026, 9, 1), title="Late visit", place="Beijing"
-    )
+    add_activity(update, date=datetime.date(2026, 9, 1), title_en="Late visit", place_en="Beijing")
     update.narrative_en = "Rewritten later."
     update.save()
     own(line(PLAN, "2.1.1"), other_owner, "supporting")
@@ -371,9 +616,7 @@ def test_a_narrative_only_in_the_other_language_is_shown_and_marked(plan_2026, p
 
     [update] = line_info(build_report(plan_2026, period, "en"), "1.1.1").updates
 
-    assert (update.narrative.text, update.narrative.language, update.narrative.is_fallback) == (
-        "仅有中文。", "zh", True,
-    )  # fmt: skip
+    assert update.narrative == Text("仅有中文。", "zh", is_fallback=True)
 
 
 def test_a_chinese_report_has_chinese_labels_and_texts(plan_2026, period, statuses_reported):
@@ -383,8 +626,8 @@ def test_a_chinese_report_has_chinese_labels_and_texts(plan_2026, period, status
     assert content.plan_title == plan_2026.title_zh
     info = line_info(content, "1.1.1")
     assert info.text.text == line(PLAN, "1.1.1").text_zh and info.text.language == "zh"
-    assert info.owners[0].role_label != "Lead" and info.owners[0].name == "测试牵头机构"
-    assert info.updates[0].narrative.text == "1.1.1 的进展。"
+    assert info.owners[0].name == "测试牵头机构" and info.updates[0].body == "测试牵头机构"
+    assert info.updates[0].narrative.text == "1.1.1的进展。"
 
 
 def test_a_report_in_chinese_leaves_the_interface_language_alone(plan_2026, period):
@@ -395,7 +638,10 @@ def test_a_report_in_chinese_leaves_the_interface_language_alone(plan_2026, peri
     assert get_language() == "en"
 
 
-def test_content_survives_its_json(plan_2026, period, statuses_reported):
+def test_content_survives_its_json(plan_2026, period, secretariat, statuses_reported):
+    update = line(PLAN, "1.1.1").updates.get()
+    funded = add_activity(update, fund=Fund.objects.get(acronym="ACCF"), amount_usd=Decimal("1250.50"))
+    Activity.objects.filter(pk=funded.pk).choose_highlights({funded.pk}, by=secretariat)
     content = build_report(plan_2026, period, "en")
 
     stored = json.loads(json.dumps(content.to_json(), cls=DjangoJSONEncoder))
@@ -403,6 +649,7 @@ def test_content_survives_its_json(plan_2026, period, statuses_reported):
     # DjangoJSONEncoder keeps milliseconds; everything else comes back as it was.
     content.as_of, content.generated_at = milliseconds(content.as_of), milliseconds(content.generated_at)
     assert ReportContent.from_json(stored) == content
+    assert Decimal("1250.50") in [activity.amount for activity in ReportContent.from_json(stored).funded()]
 
 
 def test_a_cutoff_date_is_kept_exactly_in_the_stored_content(plan_2026):
@@ -420,11 +667,14 @@ def test_a_cutoff_date_is_kept_exactly_in_the_stored_content(plan_2026):
 # Comparison with the previous period
 
 
-def test_a_first_period_compares_with_nothing(plan_2026, period):
+def test_a_first_period_compares_with_nothing_and_its_completed_lines_are_completed_in_it(
+    plan_2026, period, statuses_reported
+):
     content = build_report(plan_2026, period, "en")
 
     assert content.compared_with is None
     assert content.overall.previous_counts is None and content.overall.delta("ongoing") is None
+    assert [info.code for info in content.lines() if info.completed_in_period] == ["1.1.2"]
 
 
 def test_without_a_final_edition_the_previous_periods_figures_are_compared(
@@ -440,12 +690,34 @@ def test_without_a_final_edition_the_previous_periods_figures_are_compared(
 
     content = build_report(plan_2026, following, "en")
 
-    assert content.compared_with.startswith("2026–2027, as of ")
+    assert content.compared_with == f"the figures for 2026–2027 as of {british(period.cutoff())}"
+    assert (
+        build_report(plan_2026, following, "zh").compared_with
+        == f"截至{chinese(period.cutoff())}的2026—2027数据"
+    )
     assert content.overall.previous_counts["ongoing"] == 1
     assert content.overall.delta("ongoing") == 0 and content.overall.delta("planned") == -1
-    first = next(pillar for pillar in content.pillars if pillar.code == "1")
+    first = pillar_info(content, "1")
     assert first.tally.previous_counts["planned"] == 1
     assert first.areas[0].tally.previous_counts["ongoing"] == 1
+    assert content.overall.previous_no_report == content.overall.total - 2
+
+
+def test_a_line_is_completed_in_the_period_only_if_it_was_not_completed_before(
+    plan_2026, period, owner, focal_point, secretariat
+):
+    reported(period, owner, focal_point, secretariat, {"1.1.1": "completed", "1.1.2": "ongoing"})
+    period.close_for_updates()
+    following = make_period(
+        plan_2026, label="2027–2028", starts_on=datetime.date(2027, 1, 1),
+        ends_on=datetime.date(2027, 12, 31), deadline=datetime.date(2027, 11, 30),
+    )  # fmt: skip
+    confirm(line(PLAN, "1.1.1"), following, "completed", secretariat)
+    confirm(line(PLAN, "1.1.2"), following, "completed", secretariat)
+
+    content = build_report(plan_2026, following, "en")
+
+    assert [info.code for info in content.lines() if info.completed_in_period] == ["1.1.2"]
 
 
 # Queries
@@ -456,11 +728,17 @@ def test_the_query_count_does_not_grow_with_the_lines_reported(
 ):
     codes = list(ActionLine.objects.for_plan(plan_2026).order_by("sort_key").values_list("code", flat=True))
     reported(period, owner, focal_point, secretariat, dict.fromkeys(codes[:3], "ongoing"))
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(13):
         few = build_report(plan_2026, period, "en")
 
     reported(period, owner, focal_point, secretariat, dict.fromkeys(codes[3:30], "completed"))
-    with django_assert_max_num_queries(11):
+    for update in line(PLAN, codes[3]).updates.all():
+        add_activity(update, title_en="Second", fund=Fund.objects.get(acronym="ACCF"), amount_usd=1)
+    Activity.objects.all().choose_highlights(
+        set(Activity.objects.values_list("pk", flat=True)), by=secretariat
+    )
+    write_text(period, Part.objects.get(plan=plan_2026, code="1"), secretariat, text_zh="第一支柱。")
+    with django_assert_max_num_queries(13):
         many = build_report(plan_2026, period, "zh")
 
     assert sum(bool(info.updates) for info in few.lines()) == 3

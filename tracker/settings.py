@@ -156,3 +156,12 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "tracker@localhost")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The annual progress report: who prepares it (printed on its cover, in each language), and the
+# Chromium that prints its PDF (by default `chromium` on the PATH; without one, no PDF is offered).
+REPORT_PREPARED_BY = {
+    "en": env_str("REPORT_PREPARED_BY_EN", "ASEAN Secretariat"),
+    "zh": env_str("REPORT_PREPARED_BY_ZH", "东盟秘书处"),
+}
+CHROMIUM = env_str("CHROMIUM", "") or None
+PDF_TIMEOUT = int(env_str("PDF_TIMEOUT", "120"))

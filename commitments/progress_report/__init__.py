@@ -1,4 +1,5 @@
-"""The annual Summit progress report (section 6.3 of the plan): content, then DOCX, HTML and XLSX."""
+"""The annual Summit progress report (section 6.3 of the plan): content, a layout, then DOCX, HTML,
+XLSX and PDF."""
 
 from collections.abc import Callable
 
@@ -9,14 +10,19 @@ CONTENT_TYPES = {
     "docx": DOCX.content_type,
     "html": "text/html; charset=utf-8",
     "xlsx": XLSX.content_type,
+    "pdf": "application/pdf",
 }
 
 
 def renderers() -> dict[str, Callable[[ReportContent], bytes]]:
-    """Each format's renderer: the report's content in, the file's bytes out."""
-    from . import docx, html, xlsx
+    """Each format's renderer: the report's content in, the file's bytes out. PDF only where this
+    server has a Chromium to print it with."""
+    from . import docx, html, pdf, xlsx
 
-    return {"docx": docx.render, "html": html.render, "xlsx": xlsx.render}
+    available = {"docx": docx.render, "html": html.render, "xlsx": xlsx.render}
+    if pdf.available():
+        available["pdf"] = pdf.render
+    return available
 
 
 def file_name(content: ReportContent, fmt: str) -> str:

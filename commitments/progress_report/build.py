@@ -1,12 +1,13 @@
 """The progress report's content, read from the database as of the period's data cut-off.
 
-What owners reported and the secretariat decided — period statuses, approved updates, their
-activities and evidence, confirmed owners — is read from its history (django-simple-history) as
-it stood at the cut-off, so that a report generated later for the same cut-off says the same
-thing. The plan itself (its pillars, areas and lines, with their texts), the organisations'
-names and the status vocabulary are read as they are now: they are names and wording, and a
-corrected translation should show in every report generated after it. A line counts if it was
-in the source document at the cut-off. A finalised edition keeps its own copy of all of it.
+What owners reported and the secretariat decided — period statuses, reviewed (approved) updates and
+their activities, confirmed owners — is read from its history (django-simple-history) as it stood
+at the cut-off, so that a report generated later for the same cut-off says the same thing. The plan
+itself (its pillars, areas and lines, with their texts), the names of bodies and funds, the status
+vocabulary, and the secretariat's editorial choices (its texts for the report and the activities it
+marks as highlights) are read as they are now: they are names and wording, and a corrected
+translation or an edited summary should show in every report generated after it. A line counts if
+it was in the source document at the cut-off. A finalised edition keeps its own copy of all of it.
 
 Everything is fetched in a fixed number of queries and grouped here, so the query count does not
 grow with the number of lines, updates or activities.
@@ -19,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -26,16 +28,19 @@ from django.utils.translation import gettext
 from ..models import (
     ActionLine,
     Activity,
-    Evidence,
+    Fund,
     Ownership,
     PeriodStatus,
     Plan,
     ReportEdition,
     ReportingPeriod,
+    ReportText,
     Status,
     StatusUpdate,
 )
+from . import drafting, wording
 from .content import (
+    SCHEMA,
     ActivityInfo,
     AreaInfo,
     LineInfo,
@@ -49,6 +54,7 @@ from .content import (
 )
 
 LANGUAGES = {"en": "en", "zh": "zh-hans"}  # report language → interface language of its labels
+COMPLETED = "completed"
 
 
 def build_report(
@@ -57,7 +63,6 @@ def build_report(
     language: str,
     *,
     as_of: datetime.datetime | None = None,
-    meeting: str = "",
     is_final: bool = False,
 ) -> ReportContent:
     """The report for ``plan`` and ``period`` in ``language`` ("en" or "zh"), as of ``as_of``
@@ -68,26 +73,27 @@ def build_report(
     if language not in LANGUAGES:
         raise ValueError(f"Unknown report language {language!r}")
     with translation.override(LANGUAGES[language]):
-        content = read_content(plan, period, language, as_of or period.cutoff(), meeting, is_final)
+        content = read_content(plan, period, language, as_of or period.cutoff(), is_final)
         compare_with_previous(content, plan, period)
+        write_texts(content, period)
         if not is_final:
             content.changes_since_final = changes_since_final(content, period)
     return content
 
 
 def read_content(
-    plan: Plan, period: ReportingPeriod, language: str, as_of: datetime.datetime, meeting: str, is_final: bool
+    plan: Plan, period: ReportingPeriod, language: str, as_of: datetime.datetime, is_final: bool
 ) -> ReportContent:
-    """The report without comparison, in nine queries. Call it with the report's language active."""
+    """The report's facts without comparison or texts. Call it with the report's language active."""
     statuses = list(Status.objects.all())
     codes = [status.code for status in statuses]
-    data = Snapshot(plan, period, as_of)
+    data = Snapshot(plan, period, as_of, language)
     pillars = []
     for part, sections in outline(plan, as_of):
         areas = []
         for area, lines in sections:
             infos = [line_info(line, data, language) for line in lines]
-            title = local(area, "title", language) if area else Text(gettext("Outside any area"), language)
+            title = local(area, "title", language) if area else Text(gettext("Other action lines"), language)
             areas.append(AreaInfo(area.code if area else "", title, tally(infos, codes), infos))
         infos = [line for area in areas for line in area.lines]
         pillars.append(PillarInfo(part.code, local(part, "title", language), tally(infos, codes), areas))
@@ -100,15 +106,23 @@ def read_content(
         period_ends=period.ends_on,
         as_of=as_of,
         generated_at=timezone.now(),
-        meeting=meeting,
+        meeting=str(period.localized("meeting", language)) if period.meeting_en or period.meeting_zh else "",
+        prepared_by=prepared_by(language),
         is_final=is_final,
         statuses=[
             StatusInfo(s.code, str(s.localized("label", language)), s.colour, s.counts_as_implemented)
             for s in statuses
         ],
-        overall=tally([line for pillar in pillars for area in pillar.areas for line in area.lines], codes),
+        overall=tally([line for pillar in pillars for line in pillar.lines()], codes),
         pillars=pillars,
+        bodies_reporting=len(data.bodies),
     )
+
+
+def prepared_by(language: str) -> str:
+    """Who prepares the report (settings.REPORT_PREPARED_BY, one name per language)."""
+    names = settings.REPORT_PREPARED_BY
+    return names.get(language) or names["en"]
 
 
 def outline(plan: Plan, as_of: datetime.datetime) -> list[tuple[Any, list[tuple[Any, list[ActionLine]]]]]:
@@ -128,9 +142,9 @@ def outline(plan: Plan, as_of: datetime.datetime) -> list[tuple[Any, list[tuple[
 
 
 class Snapshot:
-    """What was confirmed and approved for the period at ``as_of``, grouped by line, in five queries."""
+    """What was confirmed and reviewed for the period at ``as_of``, grouped by line, in six queries."""
 
-    def __init__(self, plan: Plan, period: ReportingPeriod, as_of: datetime.datetime):
+    def __init__(self, plan: Plan, period: ReportingPeriod, as_of: datetime.datetime, language: str):
         in_plan = {"line__plan": plan}
         confirmed = PeriodStatus.history.as_of(as_of).filter(
             period_id=period.pk, confirmed_at__isnull=False, status__isnull=False, **in_plan
@@ -140,33 +154,28 @@ class Snapshot:
         }
 
         owners = Ownership.history.as_of(as_of).filter(state=Ownership.State.CONFIRMED, **in_plan)
-        fields = (
-            "line_id",
-            "role",
-            "organisation__acronym",
-            "organisation__name_en",
-            "organisation__name_zh",
-        )
-        self.owners = grouped(latest(owners, *fields), "line_id")
+        body = ("organisation_id", "organisation__acronym", "organisation__name_en", "organisation__name_zh")
+        self.owners = grouped(latest(owners, "line_id", "role", *body), "line_id")
 
         updates = StatusUpdate.history.as_of(as_of).filter(
             period_id=period.pk, state=StatusUpdate.State.APPROVED, **in_plan
         )
-        fields = ("line_id", "organisation__acronym", "narrative_en", "narrative_zh")
-        approved = latest(updates, *fields)
+        approved = latest(updates, "line_id", "status__code", "narrative_en", "narrative_zh", *body)
         self.updates = grouped(approved, "line_id")
+        self.bodies = {update["organisation_id"] for update in approved}
 
-        # Activities and evidence of updates not approved at the cut-off are dropped here.
+        # Activities of updates not approved at the cut-off are dropped here.
         ids = {update["id"] for update in approved}
-        of_period = {"update__period_id": period.pk, "update__line__plan": plan}
         activities = latest(
-            Activity.history.as_of(as_of).filter(**of_period), "update_id", "date", "title", "place"
-        )
+            Activity.history.as_of(as_of).filter(update__period_id=period.pk, update__line__plan=plan),
+            "update_id", "date", "kind", "title_en", "title_zh", "place_en", "place_zh", "fund_id",
+            "amount_usd",
+        )  # fmt: skip
         self.activities = grouped((a for a in activities if a["update_id"] in ids), "update_id")
-        evidence = Evidence.history.as_of(as_of).filter(withdrawn_at__isnull=True, **of_period)
-        self.evidence = grouped(
-            (e for e in latest(evidence, "update_id", "date", "title") if e["update_id"] in ids), "update_id"
+        self.highlights = set(
+            Activity.objects.highlighted().filter(update__period=period).values_list("id", flat=True)
         )
+        self.funds = {fund.pk: str(fund.localized("name", language)) for fund in Fund.objects.all()}
 
 
 def latest(records, *fields: str) -> list[dict[str, Any]]:
@@ -195,59 +204,72 @@ def line_info(line: ActionLine, data: Snapshot, language: str) -> LineInfo:
     owners = sorted(
         data.owners.get(line.pk, []), key=lambda o: (o["role"] != "lead", o["organisation__acronym"])
     )
-    updates = [
-        update_info(update, data, language)
-        for update in sorted(data.updates.get(line.pk, []), key=lambda u: u["organisation__acronym"])
-    ]
-    dates = [activity.date for update in updates for activity in update.activities]
+    leads = {owner["organisation_id"] for owner in owners if owner["role"] == "lead"}
+    updates = sorted(
+        data.updates.get(line.pk, []),
+        key=lambda u: (u["organisation_id"] not in leads, u["organisation__acronym"]),
+    )
+    # The secretariat's status for the period; until it confirms one, the one the owners reported
+    # (the lead's first) in their reviewed updates.
+    status = data.statuses.get(line.pk) or next(
+        (u["status__code"] for u in updates if u["status__code"]), None
+    )
     return LineInfo(
         code=line.code,
         text=text,
-        abridged=abridged(text.text),
-        owners=[
-            OwnerInfo(
-                acronym=owner["organisation__acronym"],
-                name=bilingual(owner["organisation__name_en"], owner["organisation__name_zh"], language).text,
-                role=owner["role"],
-                role_label=str(Ownership.Role(owner["role"]).label),
-            )
-            for owner in owners
-        ],
-        status=data.statuses.get(line.pk),
-        updates=updates,
-        last_activity=max(dates, default=None),
+        abridged=wording.abridged(text.text, ReportContent.ABRIDGED),
+        owners=[OwnerInfo(o["organisation__acronym"], body_name(o, language), o["role"]) for o in owners],
+        status=status,
+        updates=[update_info(update, line, data, language) for update in updates],
     )
 
 
-def update_info(update: dict[str, Any], data: Snapshot, language: str) -> UpdateInfo:
+def update_info(update: dict[str, Any], line: ActionLine, data: Snapshot, language: str) -> UpdateInfo:
+    body = body_name(update, language)
     activities = sorted(data.activities.get(update["id"], []), key=lambda a: (a["date"], a["id"]))
-    evidence = sorted(
-        data.evidence.get(update["id"], []), key=lambda e: (e["date"] or datetime.date.min, e["id"])
-    )
     return UpdateInfo(
-        organisation=update["organisation__acronym"],
+        body=body,
         narrative=bilingual(update["narrative_en"], update["narrative_zh"], language),
-        activities=[ActivityInfo(a["date"], a["title"], a["place"]) for a in activities],
-        evidence=[e["title"] for e in evidence],
+        activities=[
+            ActivityInfo(
+                date=a["date"],
+                title=bilingual(a["title_en"], a["title_zh"], language),
+                place=bilingual(a["place_en"], a["place_zh"], language),
+                kind=a["kind"],
+                body=body,
+                line=line.code,
+                fund=data.funds.get(a["fund_id"], ""),
+                amount=a["amount_usd"],
+                is_highlight=a["id"] in data.highlights,
+            )
+            for a in activities
+        ],  # fmt: skip
     )
+
+
+def body_name(row: dict[str, Any], language: str) -> str:
+    """A body by its name in the report's language; by its other name or acronym when it has none."""
+    name = bilingual(row["organisation__name_en"], row["organisation__name_zh"], language).text
+    return name or row["organisation__acronym"]
 
 
 def local(obj, field: str, language: str) -> Text:
     text = obj.localized(field, language)
-    return Text(str(text), text.language, text.is_fallback)
+    return typeset(Text(str(text), text.language, text.is_fallback))
 
 
 def bilingual(en: str, zh: str, language: str) -> Text:
     """The text in ``language``, or in the other one, marked as a fallback, when it has none."""
     wanted, other = (en, zh) if language == "en" else (zh, en)
     if wanted or not other:
-        return Text(wanted, language)
-    return Text(other, "zh" if language == "en" else "en", is_fallback=True)
+        return typeset(Text(wanted, language))
+    return typeset(Text(other, "zh" if language == "en" else "en", is_fallback=True))
 
 
-def abridged(text: str) -> str:
-    limit = ReportContent.ABRIDGED
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def typeset(text: Text) -> Text:
+    if text.language == "zh":
+        text.text = wording.chinese_typography(text.text)
+    return text
 
 
 def tally(lines: list[LineInfo], codes: list[str]) -> Tally:
@@ -255,45 +277,73 @@ def tally(lines: list[LineInfo], codes: list[str]) -> Tally:
     for line in lines:
         if line.status is not None:
             counts[line.status] = counts.get(line.status, 0) + 1
-    return Tally(counts=counts, not_confirmed=sum(line.status is None for line in lines), total=len(lines))
+    return Tally(counts=counts, no_report=sum(line.status is None for line in lines), total=len(lines))
+
+
+def write_texts(content: ReportContent, period: ReportingPeriod) -> None:
+    """Each pillar's summary and the way forward: the secretariat's text for the period where it
+    wrote one in the report's language, else the app's draft from the data."""
+    edited = {text.key: text for text in ReportText.objects.for_period(period).select_related("part")}
+    field = f"text_{content.language}"
+    for pillar in content.pillars:
+        text = getattr(edited.get(f"pillar-{pillar.code}"), field, "")
+        pillar.draft = drafting.pillar_summary(content, pillar)
+        pillar.summary = paragraphs(text) or pillar.draft
+        pillar.summary_edited = bool(text.strip())
+    text = getattr(edited.get(ReportText.Section.WAY_FORWARD), field, "")
+    content.way_forward_draft = drafting.way_forward(content)
+    content.way_forward = paragraphs(text) or content.way_forward_draft
+    content.way_forward_edited = bool(text.strip())
+
+
+def paragraphs(text: str) -> list[str]:
+    """A text typed in a box as its paragraphs: blank lines separate them, single newlines join."""
+    blocks = text.replace("\r\n", "\n").split("\n\n")
+    return [
+        " ".join(part.strip() for part in block.splitlines() if part.strip())
+        for block in blocks
+        if block.strip()
+    ]
 
 
 def compare_with_previous(content: ReportContent, plan: Plan, period: ReportingPeriod) -> None:
-    """Set the previous counts of every tally and ``compared_with``.
+    """Set the previous counts of every tally, ``compared_with`` and each line's ``completed_in_period``.
 
     The comparison is the last final edition (not withdrawn) of the previous period in the same
     language; without one, that period's figures as of its own cut-off; without a previous period,
-    nothing.
+    nothing, and every completed line counts as completed in this period.
     """
     previous = period.previous()
-    if previous is None:
+    earlier = None
+    if previous is not None:
+        edition = (
+            ReportEdition.objects.current().for_period(previous).in_language(content.language)
+            .latest_first().first()
+        )  # fmt: skip
+        if edition is not None and edition.content.get("schema") == SCHEMA:
+            earlier = edition.report
+            content.compared_with = gettext("the final report for %(period)s of %(date)s") % {
+                "period": wording.period(content, previous.label),
+                "date": wording.day(content, edition.finalised_at),
+            }
+        else:
+            earlier = read_content(plan, previous, content.language, previous.cutoff(), False)
+            content.compared_with = gettext("the figures for %(period)s as of %(date)s") % {
+                "period": wording.period(content, previous.label),
+                "date": wording.day(content, earlier.as_of),
+            }
+    before = {line.code: line.status for line in earlier.lines()} if earlier else {}
+    for line in content.lines():
+        line.completed_in_period = line.status == COMPLETED and before.get(line.code) != COMPLETED
+    if earlier is None:
         return
-    edition = (
-        ReportEdition.objects.current()
-        .for_period(previous)
-        .in_language(content.language)
-        .latest_first()
-        .first()
-    )
-    if edition is not None:
-        earlier = edition.report
-        content.compared_with = gettext("%(period)s, final edition of %(date)s") % {
-            "period": previous.label,
-            "date": timezone.localdate(edition.finalised_at).isoformat(),
-        }
-    else:
-        earlier = read_content(plan, previous, content.language, previous.cutoff(), "", False)
-        content.compared_with = gettext("%(period)s, as of %(date)s") % {
-            "period": previous.label,
-            "date": timezone.localdate(earlier.as_of).isoformat(),
-        }
     remember(content.overall, earlier.overall)
-    before = {pillar.code: pillar for pillar in earlier.pillars}
+    pillars = {pillar.code: pillar for pillar in earlier.pillars}
     for pillar in content.pillars:
-        if pillar.code not in before:
+        if pillar.code not in pillars:
             continue
-        remember(pillar.tally, before[pillar.code].tally)
-        areas = {area.code: area for area in before[pillar.code].areas}
+        remember(pillar.tally, pillars[pillar.code].tally)
+        areas = {area.code: area for area in pillars[pillar.code].areas}
         for area in pillar.areas:
             if area.code in areas:
                 remember(area.tally, areas[area.code].tally)
@@ -301,19 +351,16 @@ def compare_with_previous(content: ReportContent, plan: Plan, period: ReportingP
 
 def remember(tally: Tally, earlier: Tally) -> None:
     tally.previous_counts = dict(earlier.counts)
-    tally.previous_not_confirmed = earlier.not_confirmed
+    tally.previous_no_report = earlier.no_report
 
 
 def changes_since_final(content: ReportContent, period: ReportingPeriod) -> list[str]:
     """What changed in the lines' statuses since the period's current final edition, one line each."""
     final = (
-        ReportEdition.objects.current()
-        .for_period(period)
-        .in_language(content.language)
-        .latest_first()
-        .first()
-    )
-    if final is None:
+        ReportEdition.objects.current().for_period(period).in_language(content.language)
+        .latest_first().first()
+    )  # fmt: skip
+    if final is None or final.content.get("schema") != SCHEMA:
         return []
     earlier = final.report
     labels = {s.code: s.label for s in earlier.statuses} | {s.code: s.label for s in content.statuses}
@@ -323,11 +370,10 @@ def changes_since_final(content: ReportContent, period: ReportingPeriod) -> list
         old, new = before.get(line.code), line.status
         if line.code not in before or old == new:
             continue
-        values = {"code": line.code, "old": labels.get(old, old), "new": labels.get(new, new)}
-        if old and new:
-            changes.append(gettext("%(code)s: %(old)s → %(new)s") % values)
-        elif new:
-            changes.append(gettext("%(code)s: newly confirmed as %(new)s") % values)
-        else:
-            changes.append(gettext("%(code)s: no longer confirmed (was %(old)s)") % values)
+        values = {
+            "code": line.code,
+            "old": labels.get(old, old) if old else gettext("no report received"),
+            "new": labels.get(new, new) if new else gettext("no report received"),
+        }
+        changes.append(gettext("%(code)s: %(old)s → %(new)s") % values)
     return changes

@@ -20,12 +20,12 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ..charts import colour_of, status_chart_svg
 from .content import ReportContent, Tally
-from .wording import NOT_CONFIRMED
+from .wording import NO_REPORT
 
 SCALE = 2  # drawn at twice the size it is shown at, for print
 WIDTH = 800
-LABEL_WIDTH = 56
-BAR_HEIGHT = 30
+LABEL_WIDTH = 190
+BAR_HEIGHT = 34
 ROW_GAP = 12
 TOP = 4
 LEGEND_ROW = 26
@@ -63,19 +63,16 @@ class Series:
 
 def status_by_pillar_svg(content: ReportContent) -> SafeString:
     """The dashboard's chart, drawn from the report's tallies (call with the report's language active)."""
-    rows = [
-        Row(pillar_label(pillar.code, pillar.title.text), counts(pillar.tally)) for pillar in content.pillars
-    ]
+    rows = [Row(pillar.title.text or pillar.code, counts(pillar.tally)) for pillar in content.pillars]
     series = [Series(status.code, status.colour, status.label) for status in content.statuses]
-    return status_chart_svg(rows, series, title=_("Lines by status"), id_prefix="report-chart")
-
-
-def pillar_label(code: str, title: str) -> str:
-    return f"{code}. {title}" if title else code
+    return status_chart_svg(
+        rows, series, title=_("Action lines by status and pillar"), id_prefix="report-chart",
+        empty_label=_("No report received"),
+    )  # fmt: skip
 
 
 def counts(tally: Tally) -> dict[str | None, int]:
-    return {**tally.counts, None: tally.not_confirmed}
+    return {**tally.counts, None: tally.no_report}
 
 
 # --- PNG, for the Word file ------------------------------------------------------------------
@@ -93,8 +90,11 @@ def status_by_pillar_png(content: ReportContent) -> bytes:
         (status.code, colour_of(status), status.label if can_label else status.code, index)
         for index, status in enumerate(content.statuses)
     ]
-    series.append((NOT_CONFIRMED, "#ffffff", _("Not confirmed") if can_label else NOT_CONFIRMED, None))
-    rows = [(pillar.code, counts_by_code(pillar.tally)) for pillar in content.pillars]
+    series.append((NO_REPORT, "#ffffff", _("No report received") if can_label else NO_REPORT, None))
+    rows = [
+        (pillar.title.text if can_label else pillar.code, counts_by_code(pillar.tally))
+        for pillar in content.pillars
+    ]
     legend_rows = -(-len(series) // LEGEND_COLUMNS)
     height = TOP + len(rows) * (BAR_HEIGHT + ROW_GAP) + 10 + legend_rows * LEGEND_ROW
     image = Image.new("RGB", (WIDTH * SCALE, height * SCALE), "white")
@@ -103,7 +103,10 @@ def status_by_pillar_png(content: ReportContent) -> bytes:
     bar_width = WIDTH - LABEL_WIDTH - 40
     for index, (code, row) in enumerate(rows):
         top = TOP + index * (BAR_HEIGHT + ROW_GAP)
-        draw.text((0, (top + BAR_HEIGHT / 2) * SCALE), code, fill="black", font=font, anchor="lm")
+        label = wrapped(draw, code, small, (LABEL_WIDTH - 8) * SCALE)
+        draw.multiline_text(
+            (0, (top + BAR_HEIGHT / 2) * SCALE), label, fill="black", font=small, anchor="lm", spacing=2
+        )
         x = LABEL_WIDTH
         for key, colour, _label, hatch in series:
             count = row.get(key, 0)
@@ -129,7 +132,20 @@ def status_by_pillar_png(content: ReportContent) -> bytes:
 
 
 def counts_by_code(tally: Tally) -> dict[str, int]:
-    return {**tally.counts, NOT_CONFIRMED: tally.not_confirmed}
+    return {**tally.counts, NO_REPORT: tally.no_report}
+
+
+def wrapped(draw: ImageDraw.ImageDraw, text: str, font, width: float) -> str:
+    """The pillar's name on as many lines as it needs in ``width``: at spaces, or anywhere in Chinese."""
+    lines, line = [], ""
+    for token in text.split(" ") if " " in text else list(text):
+        candidate = f"{line} {token}".strip() if " " in text else line + token
+        if line and draw.textlength(candidate, font=font) > width:
+            lines.append(line)
+            line = token
+        else:
+            line = candidate
+    return "\n".join([*lines, line])
 
 
 def segment(draw: ImageDraw.ImageDraw, box: tuple[float, ...], colour: str, hatch: int | None) -> None:

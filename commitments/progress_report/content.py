@@ -1,6 +1,11 @@
 """What a progress report says, as plain data in one language: built once from the database
-(``build.py``), rendered to each format (``docx.py``, ``html.py``, ``xlsx.py``), and stored as JSON
-with a finalised edition so that the edition never changes and the next report can compare with it.
+(``build.py``), rendered to each format (``docx.py``, ``html.py``, ``xlsx.py``, ``pdf.py``), and
+stored as JSON with a finalised edition so that the edition never changes and the next report can
+compare with it.
+
+The report is written for Leaders: a line's status is what the secretariat confirmed for the
+period or, until it does, what the line's owners reported in their reviewed updates; a line with
+neither is "no report received". No other workflow state reaches the report.
 """
 
 from __future__ import annotations
@@ -8,7 +13,10 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
+
+SCHEMA = 2  # the content's shape; editions of an older shape are not compared with
 
 
 @dataclass
@@ -21,19 +29,23 @@ class StatusInfo:
 
 @dataclass
 class Tally:
-    """Lines by confirmed status for the period, for the whole plan or one pillar or area."""
+    """Lines by status for the period, for the whole plan or one pillar or area."""
 
     counts: dict[str, int]  # status code → lines; every status of ``ReportContent.statuses``, zeros too
-    not_confirmed: int  # lines without a confirmed status for the period
+    no_report: int  # lines with no status and no report for the period
     total: int
     # The same counts in the report compared with (None when there is none to compare with).
     previous_counts: dict[str, int] | None = None
-    previous_not_confirmed: int | None = None
+    previous_no_report: int | None = None
 
     def delta(self, code: str) -> int | None:
         if self.previous_counts is None:
             return None
         return self.counts.get(code, 0) - self.previous_counts.get(code, 0)
+
+    @property
+    def reported(self) -> int:
+        return self.total - self.no_report
 
 
 @dataclass
@@ -48,18 +60,23 @@ class Text:
 @dataclass
 class ActivityInfo:
     date: datetime.date
-    title: str
-    place: str
+    title: Text
+    place: Text
+    kind: str  # Activity.Kind
+    body: str  # the reporting body's name in the report's language
+    line: str  # the code of the line it was reported for
+    fund: str = ""  # the fund's name in the report's language, "" when none was given
+    amount: Decimal | None = None  # USD
+    is_highlight: bool = False
 
 
 @dataclass
 class UpdateInfo:
-    """An owner's approved update for the period."""
+    """What one owning body reported for the period, as reviewed by the secretariat."""
 
-    organisation: str  # acronym
+    body: str  # the body's name in the report's language
     narrative: Text
     activities: list[ActivityInfo] = field(default_factory=list)
-    evidence: list[str] = field(default_factory=list)  # titles of evidence not withdrawn
 
 
 @dataclass
@@ -67,18 +84,24 @@ class OwnerInfo:
     acronym: str
     name: str  # in the report's language
     role: str  # "lead" / "supporting"
-    role_label: str  # in the report's language
 
 
 @dataclass
 class LineInfo:
     code: str
     text: Text  # the full text
-    abridged: str  # at most ABRIDGED characters, ending in "…" when cut
+    abridged: str  # at most ABRIDGED characters, cut at a word boundary with "…"
     owners: list[OwnerInfo]  # lead first
-    status: str | None  # status code confirmed for the period, None when not confirmed
-    updates: list[UpdateInfo]  # approved updates of the period, by acronym
-    last_activity: datetime.date | None  # latest activity date of those updates
+    status: str | None  # status code for the period; None: no report received
+    updates: list[UpdateInfo]  # the owners' reviewed updates of the period, lead first
+    completed_in_period: bool = False  # completed now, and not in the report compared with
+
+    @property
+    def lead(self) -> OwnerInfo | None:
+        return next((owner for owner in self.owners if owner.role == "lead"), None)
+
+    def activities(self) -> list[ActivityInfo]:
+        return sorted((a for u in self.updates for a in u.activities), key=lambda a: a.date)
 
 
 @dataclass
@@ -95,6 +118,16 @@ class PillarInfo:
     title: Text
     tally: Tally
     areas: list[AreaInfo]
+    # The pillar's summary, in paragraphs: the officer's text for the period, else the app's draft.
+    summary: list[str] = field(default_factory=list)
+    summary_edited: bool = False
+    draft: list[str] = field(default_factory=list)  # the app's draft, whether printed or not
+
+    def lines(self) -> list[LineInfo]:
+        return [line for area in self.areas for line in area.lines]
+
+    def activities(self) -> list[ActivityInfo]:
+        return [activity for line in self.lines() for activity in line.activities()]
 
 
 @dataclass
@@ -105,33 +138,52 @@ class ReportContent:
     period_label: str
     period_starts: datetime.date
     period_ends: datetime.date
-    as_of: datetime.datetime  # the data cut-off: only what was approved and confirmed by then
-    generated_at: datetime.datetime
-    meeting: str  # the meeting it is prepared for, e.g. "PMC 10+1 Session, July 2027"
+    as_of: datetime.datetime  # the data cut-off: only what was reviewed and confirmed by then
+    generated_at: datetime.datetime  # kept with an edition, never printed
+    meeting: str  # the Summit it goes to, e.g. "the 29th ASEAN–China Summit"; "" when not set
+    prepared_by: str  # e.g. "ASEAN Secretariat"
     is_final: bool
     statuses: list[StatusInfo]  # the vocabulary, in its order
     overall: Tally
     pillars: list[PillarInfo]
-    compared_with: str | None = None  # e.g. "2025–2026 (final edition of 2026-07-01)", None if nothing
+    bodies_reporting: int = 0  # bodies with at least one reviewed update in the period
+    way_forward: list[str] = field(default_factory=list)  # paragraphs, the officer's or the draft
+    way_forward_edited: bool = False
+    way_forward_draft: list[str] = field(default_factory=list)
+    compared_with: str | None = None  # e.g. "2025–2026 (final edition of 1 July 2026)", None if nothing
     # For a draft generated after a final edition of the same period: what changed since it,
     # one sentence per line, e.g. "2.6.6: Ongoing → Completed".
     changes_since_final: list[str] = field(default_factory=list)
+    schema: int = SCHEMA
 
-    ABRIDGED = 300  # characters of a line's text in the body; the annex has it in full
+    ABRIDGED = 220  # characters of a line's text in the body and the annex
 
     def lines(self) -> list[LineInfo]:
-        return [line for pillar in self.pillars for area in pillar.areas for line in area.lines]
+        return [line for pillar in self.pillars for line in pillar.lines()]
 
-    def unconfirmed(self) -> list[LineInfo]:
-        """Lines without a confirmed status for the period: listed and counted, never omitted."""
+    def activities(self) -> list[ActivityInfo]:
+        return [activity for pillar in self.pillars for activity in pillar.activities()]
+
+    def meetings(self) -> list[ActivityInfo]:
+        return [activity for activity in self.activities() if activity.kind == "meeting"]
+
+    def funded(self) -> list[ActivityInfo]:
+        return [activity for activity in self.activities() if activity.fund]
+
+    def unreported(self) -> list[LineInfo]:
         return [line for line in self.lines() if line.status is None]
 
     def status(self, code: str | None) -> StatusInfo | None:
         return next((s for s in self.statuses if s.code == code), None)
 
     def implemented(self, tally: Tally) -> int:
-        """Lines "implemented or ongoing": those whose status counts as implemented."""
+        """Lines "implemented or being implemented": those whose status counts as implemented."""
         return sum(tally.counts.get(s.code, 0) for s in self.statuses if s.counts_as_implemented)
+
+    def previously_implemented(self, tally: Tally) -> int | None:
+        if tally.previous_counts is None:
+            return None
+        return sum(tally.previous_counts.get(s.code, 0) for s in self.statuses if s.counts_as_implemented)
 
     def share(self, tally: Tally) -> float:
         return self.implemented(tally) / tally.total if tally.total else 0.0
@@ -144,38 +196,36 @@ class ReportContent:
     def from_json(cls, data: dict[str, Any]) -> ReportContent:
         """The inverse of ``to_json``, from the dicts or from their JSON (ISO dates)."""
 
-        def tally(d):
-            return Tally(**d)
-
         def activity(d):
-            return ActivityInfo(day(d["date"]), d["title"], d["place"])
+            return ActivityInfo(**{
+                **d, "date": day(d["date"]), "title": Text(**d["title"]), "place": Text(**d["place"]),
+                "amount": Decimal(str(d["amount"])) if d["amount"] is not None else None,
+            })  # fmt: skip
 
         def line(d):
             updates = [
-                UpdateInfo(
-                    organisation=u["organisation"], narrative=Text(**u["narrative"]),
-                    activities=[activity(a) for a in u["activities"]],
-                    evidence=list(u["evidence"]),
-                )
+                UpdateInfo(u["body"], Text(**u["narrative"]), [activity(a) for a in u["activities"]])
                 for u in d["updates"]
-            ]  # fmt: skip
-            return LineInfo(
-                code=d["code"], text=Text(**d["text"]), abridged=d["abridged"],
-                owners=[OwnerInfo(**o) for o in d["owners"]], status=d["status"], updates=updates,
-                last_activity=day(d["last_activity"]) if d["last_activity"] else None,
-            )  # fmt: skip
+            ]
+            return LineInfo(**{
+                **d, "text": Text(**d["text"]), "owners": [OwnerInfo(**o) for o in d["owners"]],
+                "updates": updates,
+            })  # fmt: skip
 
         def area(d):
-            return AreaInfo(d["code"], Text(**d["title"]), tally(d["tally"]), [line(x) for x in d["lines"]])
+            return AreaInfo(d["code"], Text(**d["title"]), Tally(**d["tally"]), [line(x) for x in d["lines"]])
 
         def pillar(d):
-            return PillarInfo(d["code"], Text(**d["title"]), tally(d["tally"]), [area(x) for x in d["areas"]])
+            return PillarInfo(**{
+                **d, "title": Text(**d["title"]), "tally": Tally(**d["tally"]),
+                "areas": [area(x) for x in d["areas"]],
+            })  # fmt: skip
 
         values = dict(data)
         values.update(
             period_starts=day(values["period_starts"]), period_ends=day(values["period_ends"]),
             as_of=moment(values["as_of"]), generated_at=moment(values["generated_at"]),
-            statuses=[StatusInfo(**s) for s in values["statuses"]], overall=tally(values["overall"]),
+            statuses=[StatusInfo(**s) for s in values["statuses"]], overall=Tally(**values["overall"]),
             pillars=[pillar(p) for p in values["pillars"]],
         )  # fmt: skip
         return cls(**values)

@@ -1,9 +1,11 @@
-"""The report as a Word file a secretariat can edit before submission.
+"""The report as a Word file a secretariat can edit before submission, drawn from the layout.
 
-Real heading styles (Title, Heading 1 for pillars, 2 for areas, 3 for lines) so that Word's
-navigation pane and table of contents work; the table of contents is a field Word fills when the
-file is opened. Tables repeat their header row on every page, the footer numbers the pages, and
-the East Asian font and language are set so that Chinese text is shown and proofed as Chinese.
+Real heading styles (Title, Heading 1 for sections, 2 for pillars) for Word's navigation pane; the
+contents are written out as links to the headings, so that they show in Word, LibreOffice and any
+PDF made from the file without updating a field. Table rows never split across pages and header
+rows repeat; the annex is a landscape section. Text is tagged en-GB and East Asian text zh-CN
+(``w:val`` and ``w:eastAsia``), so that each is broken into lines and proofed by its own rules,
+with a Chinese font named for Chinese characters.
 """
 
 from __future__ import annotations
@@ -11,9 +13,8 @@ from __future__ import annotations
 import io
 
 from django.utils import translation
-from django.utils.translation import gettext as _
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -23,16 +24,17 @@ from docx.shared import Mm, Pt, RGBColor
 
 from . import wording
 from .chart import status_by_pillar_png
-from .content import LineInfo, ReportContent, Tally, UpdateInfo
+from .content import ReportContent
+from .document import HEADER_POINTS, PORTRAIT_WIDTH, Bullets, Chart, Heading, Paragraph, Table, layout
 
-CHINESE_BODY_FONT = "SimSun"  # Word's own; LibreOffice and others substitute Noto Sans/Serif CJK
+LATIN_FONT = "Calibri"  # LibreOffice substitutes the metric-compatible Carlito
+CHINESE_BODY_FONT = "SimSun"  # Word's own; LibreOffice and others substitute Noto Serif/Sans CJK
 CHINESE_HEADING_FONT = "SimHei"
 MARKER_COLOUR = RGBColor(0xA3, 0x3B, 0x00)
-# Pillars and areas; the lines (Heading 3) are reached through the navigation pane, not 199 TOC entries.
-TOC_INSTRUCTION = 'TOC \\o "1-2" \\h \\z \\u'
-# Widths of the annex's columns in millimetres, on an A4 page with 20 mm margins (170 mm).
-ANNEX_WIDTHS = (18, 80, 22, 32, 18)
-UNCONFIRMED_WIDTHS = (18, 110, 42)
+HEAD_FILL = "E8ECF1"
+GROUP_FILL = "F4F6F8"
+CELL_MARGIN = 50  # twentieths of a point on each side of a cell's text (about 0.9 mm)
+HEADING_STYLES = {1: "Heading 1", 2: "Heading 2", 3: "Heading 3"}
 
 
 def render(content: ReportContent) -> bytes:
@@ -54,129 +56,125 @@ class WordReport:
         self.style = {
             name: styles[name]
             for name in ["Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "TOC Heading",
-                         "List Bullet", "Table Grid", "Caption"]
+                         "List Bullet", "Caption"]
         }  # fmt: skip
         self.style["Table text"] = self.table_text_style()
+        self.style["Contents"] = self.contents_style()
+        self.bookmarks = 0
         set_up(self.document, content, self.style)
 
     def write(self) -> None:
-        self.cover()
-        self.contents()
-        self.summary()
-        if self.content.changes_since_final:
-            self.changes()
-        for pillar in self.content.pillars:
-            heading = self.paragraph(wording.pillar_heading(pillar), "Heading 1")
-            heading.paragraph_format.page_break_before = True
-            self.paragraph(wording.headline(self.content, pillar.tally))
-            for area in pillar.areas:
-                title = wording.area_heading(pillar, area)
-                if title:
-                    self.paragraph(title, "Heading 2")
-                for line in area.lines:
-                    self.line(line)
-        self.unconfirmed()
-        self.annex()
+        document = layout(self.content)
+        self.cover(document.cover)
+        self.contents(document)
+        for block in document.body:
+            self.block(block)
+        self.landscape()
+        for block in document.annex:
+            self.block(block)
 
     # --- sections ---------------------------------------------------------------------------
 
-    def cover(self) -> None:
-        content = self.content
-        self.paragraph(content.plan_title, "Title")
-        self.paragraph(_("Progress report %(period)s") % {"period": content.period_label}, "Subtitle")
-        self.paragraph(wording.as_of(content))
-        if content.meeting:
-            self.paragraph(wording.prepared_for(content))
-        mark = self.paragraph("")
-        run = mark.add_run(wording.edition(content).upper())
-        run.bold = True
-        run.font.size = Pt(20)
-        if not content.is_final:
-            run.font.color.rgb = MARKER_COLOUR
-        self.paragraph(wording.generated(content))
+    def cover(self, lines: list[tuple[str, str]]) -> None:
+        for _spacer in range(4):
+            self.paragraph("")
+        for role, text in lines:
+            if role == "title":
+                self.paragraph(text, "Title")
+            elif role == "subtitle":
+                self.paragraph(text, "Subtitle")
+            elif role == "edition":
+                run = self.paragraph("").add_run(text)
+                run.bold, run.font.size = True, Pt(20)
+                if not self.content.is_final:
+                    run.font.color.rgb = MARKER_COLOUR
+            else:
+                self.paragraph(text).paragraph_format.space_after = Pt(6)
 
-    def contents(self) -> None:
-        self.document.add_page_break()
-        self.paragraph(_("Contents"), "TOC Heading")
-        field(
-            self.paragraph(""),
-            TOC_INSTRUCTION,
-            _("Right-click here and choose “Update field” to show the contents."),
-        )
-
-    def summary(self) -> None:
-        content = self.content
-        heading = self.paragraph(_("Executive summary"), "Heading 1")
+    def contents(self, document) -> None:
+        """The contents as links to the headings' bookmarks: no field to update, in any program."""
+        heading = self.paragraph(document.contents_title, "TOC Heading")
         heading.paragraph_format.page_break_before = True
-        self.paragraph("").add_run(wording.headline(content, content.overall)).bold = True
-        self.paragraph(wording.compared_with(content))
-        headers = [_("Pillar"), *wording.tally_headers(content)]
-        table = self.table(headers)
-        for pillar in content.pillars:
-            self.tally_row(table, pillar.code, pillar.tally)
-        self.tally_row(table, _("All pillars"), content.overall, bold=True)
-        self.paragraph(_("Lines by status"), "Caption")
-        self.document.add_picture(io.BytesIO(status_by_pillar_png(content)), width=Mm(165))
+        for entry in document.contents():
+            paragraph = self.paragraph("", "Contents")
+            if entry.level > 1:
+                paragraph.paragraph_format.left_indent = Mm(8)
+            link(paragraph, entry.anchor, entry.text)
 
-    def changes(self) -> None:
-        self.paragraph(_("Changes since the final edition"), "Heading 1")
-        for change in self.content.changes_since_final:
-            self.paragraph(change, "List Bullet")
+    def landscape(self) -> None:
+        section = self.document.add_section(WD_SECTION.NEW_PAGE)
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+        section.left_margin = section.right_margin = Mm(20)
+        section.top_margin = section.bottom_margin = Mm(18)
 
-    def line(self, line: LineInfo) -> None:
-        content = self.content
-        self.paragraph(line.code, "Heading 3")
-        text = self.paragraph(line.abridged)
-        self.marker(text, line.text)
-        facts = self.paragraph("")
-        facts.add_run(_("Status") + ": ").bold = True
-        facts.add_run(wording.status_label(content, line.status))
-        facts.add_run("   " + _("Owners") + ": ").bold = True
-        facts.add_run(wording.owners(line))
-        if not line.updates:
-            self.paragraph("").add_run(_("No approved update for this period.")).italic = True
-        for update in line.updates:
-            self.update(update)
+    # --- blocks -----------------------------------------------------------------------------
 
-    def update(self, update: UpdateInfo) -> None:
-        narrative = self.paragraph("")
-        narrative.add_run(f"{update.organisation}: ").bold = True
-        narrative.add_run(update.narrative.text)
-        self.marker(narrative, update.narrative)
-        for activity in update.activities:
-            place = f", {activity.place}" if activity.place else ""
-            self.paragraph(f"{wording.day(activity.date)} — {activity.title}{place}", "List Bullet")
-        if update.evidence:
-            evidence = self.paragraph("")
-            evidence.add_run(_("Evidence") + ": ").bold = True
-            evidence.add_run("; ".join(update.evidence))
+    def block(self, block) -> None:
+        if isinstance(block, Heading):
+            paragraph = self.paragraph(block.text, HEADING_STYLES[block.level])
+            paragraph.paragraph_format.keep_with_next = True
+            # The body starts on the page after the contents; the annex has a section of its own.
+            paragraph.paragraph_format.page_break_before = block.anchor == "introduction"
+            self.bookmark(paragraph, block.anchor)
+        elif isinstance(block, Paragraph):
+            paragraph = self.paragraph("")
+            if block.lead:
+                paragraph.add_run(block.lead + ("：" if self.content.language == "zh" else ": ")).bold = True
+            run = paragraph.add_run(block.text)
+            run.bold = block.style == "headline"
+            run.italic = block.style == "note"
+            if self.content.language == "zh" and block.style != "headline" and not block.lead:
+                paragraph.paragraph_format.first_line_indent = Pt(21)  # two characters
+        elif isinstance(block, Bullets):
+            for item in block.items:
+                self.paragraph(item, "List Bullet")
+        elif isinstance(block, Chart):
+            self.paragraph(block.caption, "Caption").paragraph_format.keep_with_next = True
+            self.document.add_picture(
+                io.BytesIO(status_by_pillar_png(self.content)), width=Mm(PORTRAIT_WIDTH)
+            )
+        elif isinstance(block, Table):
+            self.table(block)
 
-    def unconfirmed(self) -> None:
-        lines = self.content.unconfirmed()
-        self.paragraph(
-            _("Lines without a confirmed status"), "Heading 1"
-        ).paragraph_format.page_break_before = True
-        self.paragraph(
-            _("%(count)s of %(total)s action lines have no confirmed status for the period.")
-            % {"count": len(lines), "total": self.content.overall.total}
-        )
-        if not lines:
-            return
-        table = self.table([_("Code"), _("Text"), _("Owners")], UNCONFIRMED_WIDTHS)
-        for line in lines:
-            self.row(table, [line.code, line.abridged, wording.owners(line)], UNCONFIRMED_WIDTHS)
+    def table(self, block: Table) -> None:
+        if block.caption:
+            self.paragraph(block.caption, "Caption").paragraph_format.keep_with_next = True
+        columns = len(block.headers)
+        table = self.document.add_table(rows=1, cols=columns)
+        table.style = self.document.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        cell_margins(table)
+        for column, width in zip(table.columns, block.widths, strict=True):
+            column.width = Mm(width)
+        header = table.rows[0]
+        row_properties(header, repeat=True)
+        self.cells(header.cells, block.headers, block, bold=True, size=HEADER_POINTS, fill=HEAD_FILL)
+        for row in block.rows:
+            cells = table.add_row()
+            row_properties(cells)
+            if row.kind == "group":
+                merged = cells.cells[0].merge(cells.cells[-1])
+                self.cells([merged], row.cells, block, bold=True, fill=GROUP_FILL, widths=[sum(block.widths)])
+            else:
+                self.cells(cells.cells, row.cells, block, bold=row.kind == "total")
+        self.paragraph("").paragraph_format.space_after = Pt(2)
 
-    def annex(self) -> None:
-        content = self.content
-        self.paragraph(_("Annex: all action lines"), "Heading 1").paragraph_format.page_break_before = True
-        headers = [_("Code"), _("Text"), _("Status"), _("Owners"), _("Last activity")]
-        table = self.table(headers, ANNEX_WIDTHS)
-        for line in content.lines():
-            cells = [
-                line.code, line.text.text, wording.status_label(content, line.status), wording.owners(line),
-                wording.day(line.last_activity),
-            ]  # fmt: skip
-            self.row(table, cells, ANNEX_WIDTHS)
+    def cells(self, cells, texts, block: Table, *, bold=False, size=None, fill=None, widths=None) -> None:
+        widths = widths or block.widths
+        for index, (cell, text) in enumerate(zip(cells, texts, strict=False)):
+            cell.width = Mm(widths[index])  # Word takes the cells' widths, LibreOffice the grid's
+            paragraph = cell.paragraphs[0]
+            paragraph._p.style = self.style["Table text"].style_id
+            if index in block.numeric:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            run = paragraph.add_run(str(text))
+            run.bold = bold
+            if size:
+                run.font.size = Pt(size)
+            if fill:
+                shade(cell, fill)
 
     # --- building blocks --------------------------------------------------------------------
 
@@ -187,98 +185,115 @@ class WordReport:
             paragraph._p.style = self.style[style].style_id
         return paragraph
 
-    def marker(self, paragraph, text) -> None:
-        """The visible mark of a text in the other language than the report's."""
-        marker = wording.fallback_marker(text)
-        if marker:
-            run = paragraph.add_run(f" [{marker}]")
-            run.italic = True
-            run.font.color.rgb = MARKER_COLOUR
-
-    def table(self, headers: list[str], widths: tuple[int, ...] | None = None):
-        """A Table Grid table with a bold header row that Word repeats at the top of every page."""
-        table = self.document.add_table(rows=1, cols=len(headers))
-        table.style = self.style["Table Grid"]
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        header = table.rows[0]
-        repeat = OxmlElement("w:tblHeader")
-        repeat.set(qn("w:val"), "true")
-        header._tr.get_or_add_trPr().append(repeat)
-        if widths:
-            table.autofit = False
-            for column, width in zip(table.columns, widths, strict=True):
-                column.width = Mm(width)
-        self.row(table, headers, widths, bold=True, row=header)
-        return table
-
-    def row(self, table, texts: list[str], widths=None, *, bold: bool = False, row=None) -> None:
-        cells = (row if row is not None else table.add_row()).cells
-        for index, (cell, text) in enumerate(zip(cells, texts, strict=True)):
-            if widths:  # Word takes the widths of the cells, LibreOffice those of the grid
-                cell.width = Mm(widths[index])
-            paragraph = cell.paragraphs[0]
-            paragraph._p.style = self.style["Table text"].style_id
-            run = paragraph.add_run(str(text))
-            if bold:
-                run.bold = True
-
-    def tally_row(self, table, label: str, tally: Tally, *, bold: bool = False) -> None:
-        texts = [label] + [f"{count} ({change})" if change else str(count) for count, change in
-                           wording.tally_row(self.content, tally)]  # fmt: skip
-        self.row(table, texts, bold=bold)
+    def bookmark(self, paragraph, name: str) -> None:
+        self.bookmarks += 1
+        start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+        start.set(qn("w:id"), str(self.bookmarks))
+        start.set(qn("w:name"), f"_{name.replace('-', '_')}")
+        end.set(qn("w:id"), str(self.bookmarks))
+        paragraph._p.insert(1 if paragraph._p.pPr is not None else 0, start)
+        paragraph._p.append(end)
 
     def table_text_style(self):
         """Smaller text without spacing, so that a table of 199 lines stays readable and short."""
         style = self.document.styles.add_style("Table text", WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = self.document.styles["Normal"]
-        style.font.size = Pt(9)
+        style.font.size = Pt(8.5)
         style.paragraph_format.space_after = Pt(0)
         style.paragraph_format.line_spacing = 1.0
         return style
 
+    def contents_style(self):
+        style = self.document.styles.add_style("Contents", WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = self.document.styles["Normal"]
+        style.paragraph_format.space_after = Pt(3)
+        return style
+
+
+def link(paragraph, anchor: str, text: str) -> None:
+    """An internal hyperlink to the bookmark of a heading."""
+    hyperlink = OxmlElement("w:hyperlink")
+    hyperlink.set(qn("w:anchor"), f"_{anchor.replace('-', '_')}")
+    run = OxmlElement("w:r")
+    text_element = OxmlElement("w:t")
+    text_element.text = text
+    text_element.set(qn("xml:space"), "preserve")
+    run.append(text_element)
+    hyperlink.append(run)
+    paragraph._p.append(hyperlink)
+
+
+def row_properties(row, *, repeat: bool = False) -> None:
+    """A row that never splits across pages; the header row repeats on every page."""
+    properties = row._tr.get_or_add_trPr()
+    properties.append(OxmlElement("w:cantSplit"))
+    if repeat:
+        header = OxmlElement("w:tblHeader")
+        header.set(qn("w:val"), "true")
+        properties.append(header)
+
+
+def cell_margins(table) -> None:
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), str(CELL_MARGIN))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    table._tbl.tblPr.append(margins)
+
+
+def shade(cell, fill: str) -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shading)
+
 
 def set_up(document, content: ReportContent, style: dict) -> None:
-    """A4 pages numbered in the footer, the fonts and language for Chinese, and the file's properties."""
+    """A4 pages numbered in the footer, the fonts and languages, and the file's properties."""
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.left_margin = section.right_margin = Mm(20)
     section.top_margin = section.bottom_margin = Mm(20)
+    section.different_first_page_header_footer = True  # no number on the cover
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run(f"{wording.document_title(content)} · {wording.edition(content)} · ")
-    field(footer, "PAGE", "1")
+    footer.add_run(f"{content.plan_title} · {wording.edition(content)} · ").font.size = Pt(8)
+    field(footer, "PAGE", "2")
 
-    for name in ["Normal", "Table text"]:
-        east_asian_font(style[name], CHINESE_BODY_FONT)
+    for name in ["Normal", "Table text", "Contents", "List Bullet", "Caption"]:
+        fonts(style[name], CHINESE_BODY_FONT)
     for name in ["Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "TOC Heading"]:
-        east_asian_font(style[name], CHINESE_HEADING_FONT)
+        fonts(style[name], CHINESE_HEADING_FONT)
+    # Latin text is English, East Asian text Chinese, in both reports: with Latin tagged Chinese,
+    # LibreOffice breaks English words anywhere ("ADM|M-Plus").
     language = document.styles.element.find(qn("w:docDefaults")).find(".//" + qn("w:lang"))
-    language.set(qn("w:val"), "zh-CN" if content.language == "zh" else "en-GB")
+    language.set(qn("w:val"), "en-GB")
     language.set(qn("w:eastAsia"), "zh-CN")
-
-    settings = document.settings.element
-    update = OxmlElement("w:updateFields")  # Word offers to fill the table of contents on opening
-    update.set(qn("w:val"), "true")
-    settings.find(qn("w:compat")).addprevious(update)
 
     properties = document.core_properties
     properties.title = wording.document_title(content)
     properties.language = "zh-CN" if content.language == "zh" else "en-GB"
     properties.subject = content.meeting
-    properties.author = ""
+    properties.author = content.prepared_by
     properties.comments = wording.as_of(content)
 
 
-def east_asian_font(style, font: str) -> None:
-    """Name the font for Chinese characters, replacing the theme's, which has none in the default theme."""
-    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
-    fonts.attrib.pop(qn("w:eastAsiaTheme"), None)
-    fonts.set(qn("w:eastAsia"), font)
+def fonts(style, chinese: str) -> None:
+    """Name the Latin and the Chinese font, replacing the theme's, which has no Chinese one."""
+    element = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        element.attrib.pop(qn(attribute), None)
+    element.set(qn("w:ascii"), LATIN_FONT)
+    element.set(qn("w:hAnsi"), LATIN_FONT)
+    element.set(qn("w:eastAsia"), chinese)
 
 
 def field(paragraph, instruction: str, placeholder: str) -> None:
-    """A Word field (PAGE, TOC …) whose result Word computes; ``placeholder`` shows until it does."""
+    """A Word field (PAGE …) whose result Word computes; ``placeholder`` shows until it does."""
     run = paragraph.add_run()._r
     begin = OxmlElement("w:fldChar")
     begin.set(qn("w:fldCharType"), "begin")

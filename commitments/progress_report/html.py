@@ -1,6 +1,6 @@
 """The report as HTML: a standalone document to download, print or mail (its stylesheet inlined, the
-chart an inline SVG, nothing fetched from anywhere), or the same report as a fragment for a page of
-the site, which links static/css/report.css itself."""
+chart an inline SVG, nothing fetched from anywhere), drawn from the same layout as the Word file.
+It prints on A4 with the annex on landscape pages, and is what the PDF is printed from."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from . import wording
-from .chart import colour_of, status_by_pillar_svg
-from .content import LineInfo, ReportContent, UpdateInfo
+from .chart import status_by_pillar_svg
+from .content import ReportContent
+from .document import layout
 
 STYLESHEET = "css/report.css"
 
@@ -28,70 +29,23 @@ def render(content: ReportContent) -> bytes:
 
 
 def report_context(content: ReportContent) -> dict[str, Any]:
-    """What the templates show, worked out here: they cannot call the content's methods with arguments."""
-    tally_rows = [
-        {"label": wording.pillar_heading(pillar), "code": pillar.code, "cells": cells(content, pillar.tally)}
-        for pillar in content.pillars
-    ]
+    document = layout(content)
     return {
         "content": content,
-        "html_language": "zh-Hans" if content.language == "zh" else "en",
+        "layout": document,
+        "contents": document.contents(),
+        "html_language": "zh-Hans" if content.language == "zh" else "en-GB",
         "title": wording.document_title(content),
-        "edition": wording.edition(content),
-        "as_of": wording.as_of(content),
-        "prepared_for": wording.prepared_for(content),
-        "generated": wording.generated(content),
-        "headline": wording.headline(content, content.overall),
-        "compared_with": wording.compared_with(content),
-        "tally_headers": wording.tally_headers(content),
-        "tally_rows": tally_rows,
-        "overall": cells(content, content.overall),
+        "annex_heading": wording.annex_heading(),
         "chart": status_by_pillar_svg(content),
-        "pillars": [pillar_context(content, pillar) for pillar in content.pillars],
-        "unconfirmed": [line_context(content, line) for line in content.unconfirmed()],
-        "annex": [line_context(content, line) for line in content.lines()],
+        "footer_css": css_string(f"{content.plan_title} · {wording.edition(content)} · "),
     }
 
 
-def cells(content: ReportContent, tally) -> list[dict[str, Any]]:
-    keys = [status.code for status in content.statuses] + [wording.NOT_CONFIRMED, "total"]
-    return [
-        {"key": key, "count": count, "change": change}
-        for key, (count, change) in zip(keys, wording.tally_row(content, tally), strict=True)
-    ]
-
-
-def pillar_context(content: ReportContent, pillar) -> dict[str, Any]:
-    return {
-        "code": pillar.code,
-        "heading": wording.pillar_heading(pillar),
-        "headline": wording.headline(content, pillar.tally),
-        "areas": [
-            {
-                "code": area.code,
-                "heading": wording.area_heading(pillar, area),
-                "lines": [line_context(content, line) for line in area.lines],
-            }
-            for area in pillar.areas
-        ],
-    }
-
-
-def line_context(content: ReportContent, line: LineInfo) -> dict[str, Any]:
-    status = content.status(line.status)
-    return {
-        "line": line,
-        "status_key": line.status or wording.NOT_CONFIRMED,
-        "status_label": wording.status_label(content, line.status),
-        "colour": colour_of(status) if status else "",  # into a style attribute: only a valid colour
-        "owners": wording.owners(line),
-        "text_marker": wording.fallback_marker(line.text),
-        "updates": [update_context(update) for update in line.updates],
-    }
-
-
-def update_context(update: UpdateInfo) -> dict[str, Any]:
-    return {"update": update, "marker": wording.fallback_marker(update.narrative)}
+def css_string(text: str) -> SafeString:
+    """A quoted CSS string: letters, digits and spaces as they are, anything else as a CSS escape."""
+    escaped = "".join(char if char.isalnum() or char == " " else f"\\{ord(char):x} " for char in text)
+    return mark_safe(f'"{escaped}"')
 
 
 def stylesheet() -> SafeString:

@@ -1,5 +1,7 @@
-"""The report's annex as a spreadsheet: one row per action line, to filter and sort, and a summary
-sheet with the counts by status overall and per pillar."""
+"""The report's annex as a spreadsheet: one row per action line with its status, lead body,
+owners' accounts and activities, to filter and sort; and a summary sheet with the headline and the
+lines by status per pillar. Both print on landscape A4, fitted to the width, with the header row
+repeated on every page."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import io
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -18,8 +21,17 @@ from .content import ReportContent
 HEADER_FILL = PatternFill("solid", fgColor="E8ECF1")
 WRAPPED = Alignment(vertical="top", wrap_text=True)
 TOP = Alignment(vertical="top")
-# Width in characters of each column of the annex: code, pillar, area, text, status, owners, last activity.
-WIDTHS = (10, 8, 8, 70, 14, 30, 14)
+# The annex's columns: header, width in characters, wrapped.
+ANNEX_COLUMNS = [
+    (gettext_noop("Code"), 9, False),
+    (gettext_noop("Pillar"), 22, True),
+    (gettext_noop("Action line"), 60, True),
+    (gettext_noop("Status"), 14, True),
+    (gettext_noop("Lead body"), 26, True),
+    (gettext_noop("Other owners"), 26, True),
+    (gettext_noop("Progress reported"), 70, True),
+    (gettext_noop("Activities in the period"), 60, True),
+]
 
 
 def render(content: ReportContent) -> bytes:
@@ -37,66 +49,74 @@ def render(content: ReportContent) -> bytes:
 
 def annex(sheet, content: ReportContent) -> None:
     sheet.title = sheet_name(_("Annex"))
-    headers = [_("Code"), _("Pillar"), _("Area"), _("Text"), _("Status"), _("Owners"), _("Last activity")]
-    sheet.append(headers)
+    sheet.append([_(header) for header, _width, _wrap in ANNEX_COLUMNS])
     for pillar in content.pillars:
-        for area in pillar.areas:
-            for line in area.lines:
-                text = line.text.text
-                marker = wording.fallback_marker(line.text)
-                sheet.append([
-                    line.code, pillar.code, area.code, f"{text} [{marker}]" if marker else text,
-                    wording.status_label(content, line.status), wording.owners(line), line.last_activity,
-                ])  # fmt: skip
-    header_row(sheet, len(headers))
-    for index, width in enumerate(WIDTHS, start=1):
+        for line in pillar.lines():
+            others = [owner.name for owner in line.owners if owner is not line.lead]
+            progress = "\n\n".join(
+                f"{update.body}：{wording.marked(content, update.narrative)}" if wording.is_chinese(content)
+                else f"{update.body}: {wording.marked(content, update.narrative)}"
+                for update in line.updates if update.narrative.text
+            )  # fmt: skip
+            activities = "\n".join(wording.activity_line(content, activity) for activity in line.activities())
+            sheet.append([
+                line.code, wording.pillar_name(pillar), wording.marked(content, line.text),
+                wording.status_label(content, line.status), wording.lead_body(line), "\n".join(others),
+                progress, activities,
+            ])  # fmt: skip
+    header_row(sheet, 1, len(ANNEX_COLUMNS))
+    for index, (_header, width, wrap) in enumerate(ANNEX_COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = WRAPPED if cell.column in (4, 6) else TOP
-        row[6].number_format = "yyyy-mm-dd"
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+            cell.alignment = WRAPPED if wrap else TOP
     sheet.auto_filter.ref = sheet.dimensions
+    sheet.freeze_panes = "A2"
+    print_setup(sheet, "1:1")
 
 
 def summary(sheet, content: ReportContent) -> None:
-    """Lines by status per pillar and for the whole plan, with the change since the report compared with."""
+    """The headline, and the lines by status per pillar and for the whole plan."""
     sheet.title = sheet_name(_("Summary"))
     sheet.append([wording.document_title(content)])
     sheet.append([wording.as_of(content)])
     sheet.append([wording.headline(content, content.overall)])
-    sheet.append([wording.compared_with(content)])
+    sheet.append([wording.coverage(content)])
+    sheet.append([wording.change(content)])
     sheet.append([])
-    headers = [_("Pillar"), *wording.tally_headers(content), _("Implemented or ongoing")]
-    first = sheet.max_row + 1
+    headers = [_("Pillar"), *wording.tally_headers(content), _("Implemented or being implemented")]
     sheet.append(headers)
-    tallies = [(wording.pillar_heading(pillar), pillar.tally) for pillar in content.pillars]
-    for label, tally in [*tallies, (_("All pillars"), content.overall)]:
-        counts = [count for count, _change in wording.tally_row(content, tally)]
-        sheet.append([label, *counts, content.implemented(tally)])
-    if content.compared_with:
-        sheet.append([])
-        sheet.append([_("Change since the report compared with")])
-        sheet.append(headers[:-2])  # no change of the total or of what is implemented
-        for label, tally in [*tallies, (_("All pillars"), content.overall)]:
-            sheet.append([label, *(change for _count, change in wording.tally_row(content, tally)[:-1])])
-    for cell in sheet[first]:
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = WRAPPED
-    for cell in sheet[first + len(tallies) + 1]:
+    header = sheet.max_row  # read after the row is written: an empty row above it is not counted
+    for pillar in content.pillars:
+        sheet.append([wording.pillar_name(pillar), *wording.tally_cells(content, pillar.tally),
+                      content.implemented(pillar.tally)])  # fmt: skip
+    sheet.append([_("All pillars"), *wording.tally_cells(content, content.overall),
+                  content.implemented(content.overall)])  # fmt: skip
+    header_row(sheet, header, len(headers))
+    for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.column_dimensions["A"].width = 40
+    sheet["A3"].font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 42
     for index in range(2, len(headers) + 1):
-        sheet.column_dimensions[get_column_letter(index)].width = 13
+        sheet.column_dimensions[get_column_letter(index)].width = 14
+    print_setup(sheet, f"{header}:{header}")
 
 
-def header_row(sheet, columns: int) -> None:
-    for cell in sheet[1][:columns]:
+def header_row(sheet, row: int, columns: int) -> None:
+    for cell in sheet[row][:columns]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = WRAPPED
-    sheet.freeze_panes = "A2"
+
+
+def print_setup(sheet, title_rows: str) -> None:
+    """Landscape A4, fitted to the page's width, the header row repeated on every page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = title_rows
 
 
 def sheet_name(name: str) -> str:

@@ -1,8 +1,9 @@
-"""The Summit progress report: drafts generated on demand, final editions stored and listed."""
+"""The Summit progress report: the secretariat's texts and highlights, drafts generated on demand,
+final editions stored and listed."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -11,10 +12,20 @@ from django.views.decorators.http import require_POST
 
 from .. import permissions, progress_report
 from ..filters import digits
-from ..forms import FinaliseForm, ReportForm, WithdrawForm
-from ..models import EditionFile, Plan, ReportEdition, ReportingPeriod, interface_language
-from ..permissions import reader_required, report_finaliser_required
+from ..forms import FinaliseForm, ReportForm, ReportTextForm, WithdrawForm
+from ..models import (
+    Activity,
+    EditionFile,
+    Plan,
+    ReportEdition,
+    ReportingPeriod,
+    ReportText,
+    interface_language,
+)
+from ..models.tracking import EditConflict
+from ..permissions import reader_required, report_editor_required, report_finaliser_required
 from ..progress_report.build import build_report
+from ..progress_report.pdf import PdfUnavailable
 from .dashboard import chosen_period, chosen_plan
 
 
@@ -25,12 +36,17 @@ def report_page(request):
     periods = list(ReportingPeriod.objects.for_plan(plan).order_by("-starts_on")) if plan else []
     period = chosen_period(periods, request.GET.get("period"))
     initial = {"plan": plan, "period": period, "language": interface_language()}
-    return render_page(request, plan, period, ReportForm(initial=initial, plan=plan))
+    return render_page(request, plan, period, ReportForm(initial=initial, plan=plan, formats=formats()))
+
+
+def formats() -> list[str]:
+    return list(progress_report.renderers())
 
 
 def render_page(request, plan, period, form, status: int = 200):
     context = {
-        "plan": plan, "period": period, "form": form,
+        "plan": plan, "period": period, "form": form, "pdf_available": "pdf" in formats(),
+        "texts": report_texts(period) if period else [],
         "finalise_form": FinaliseForm(initial={"language": interface_language()}),
         "withdraw_form": WithdrawForm(),
         "may_withdraw": ReportEdition.may_withdraw(request.user),
@@ -39,18 +55,97 @@ def render_page(request, plan, period, form, status: int = 200):
     return render(request, "commitments/report.html", context, status=status)
 
 
+def report_texts(period: ReportingPeriod) -> list[dict]:
+    """The report's editable sections, each with the officer's text for the period if there is one."""
+    edited = {
+        text.key: text for text in ReportText.objects.for_period(period).select_related("part", "edited_by")
+    }
+    sections = [(f"pillar-{part.code}", str(part)) for part in period.plan.parts.order_by("number")]
+    sections.append((ReportText.Section.WAY_FORWARD.value, str(ReportText.Section.WAY_FORWARD.label)))
+    return [{"key": key, "title": title, "edited": edited.get(key)} for key, title in sections]
+
+
 @reader_required
 def report_generate(request):
     """A draft in the chosen format, as of the period's cut-off."""
     plan = Plan.objects.filter(code=request.GET.get("plan")).first()
-    form = ReportForm(request.GET, plan=plan)
+    form = ReportForm(request.GET, plan=plan, formats=formats())
     if not form.is_valid():
         period = ReportingPeriod.objects.for_plan(plan).filter(pk=digits(request.GET.get("period"))).first()
         return render_page(request, plan, period, form, status=400)
     data = form.cleaned_data
-    content = build_report(data["plan"], data["period"], data["language"], meeting=data["meeting"])
-    body = progress_report.renderers()[data["format"]](content)
+    content = build_report(data["plan"], data["period"], data["language"])
+    try:
+        body = progress_report.renderers()[data["format"]](content)
+    except PdfUnavailable as error:
+        form.add_error("format", str(error))
+        return render_page(request, data["plan"], data["period"], form, status=503)
     return file_response(body, data["format"], progress_report.file_name(content, data["format"]))
+
+
+@report_editor_required
+def report_text_edit(request, period: int, section: str):
+    """A pillar's summary or the way forward, in both languages, and a pillar's highlights."""
+    period = get_object_or_404(ReportingPeriod.objects.select_related("plan"), pk=period)
+    part = section_part(period, section)
+    current = ReportText.objects.filter(period=period, part=part, section=section_kind(section)).first()
+    drafts = {language: section_draft(period, section, language) for language in ("en", "zh")}
+    activities = pillar_activities(period, part) if part else None
+    initial = {
+        "text_en": current.text_en if current and current.text_en else drafts["en"],
+        "text_zh": current.text_zh if current and current.text_zh else drafts["zh"],
+        "version": current.version if current else None,
+        "highlights": activities.highlighted() if activities is not None else None,
+    }
+    form = ReportTextForm(request.POST or None, initial=initial, activities=activities)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            form.save(period, section_kind(section), part, by=request.user)
+            messages.success(
+                request, _("The report's text is saved; the next report you generate prints it.")
+            )
+            return redirect(f"{page_url(period)}#texts")
+        except EditConflict as error:
+            form.add_error(None, str(error))
+            status = 409
+        except (PermissionDenied, ValidationError) as error:
+            form.add_error(None, " ".join(getattr(error, "messages", [str(error)])))
+            status = 400
+    title = str(part) if part else str(ReportText.Section.WAY_FORWARD.label)
+    context = {"period": period, "form": form, "title": title, "current": current, "drafts": drafts}
+    return render(request, "commitments/report_text_form.html", context, status=status)
+
+
+def pillar_activities(period: ReportingPeriod, part):
+    approved = Activity.objects.approved_in(period).in_part(part)
+    return approved.select_related("update__line", "update__organisation").order_by(
+        "update__line__sort_key", "date"
+    )
+
+
+def section_kind(section: str) -> str:
+    return ReportText.Section.PILLAR if section.startswith("pillar-") else ReportText.Section.WAY_FORWARD
+
+
+def section_part(period: ReportingPeriod, section: str):
+    """The pillar a section key names ("pillar-2"), None for the way forward; 404 for anything else."""
+    if section == ReportText.Section.WAY_FORWARD:
+        return None
+    code = section.removeprefix("pillar-")
+    part = period.plan.parts.filter(code=code).first() if section.startswith("pillar-") else None
+    if part is None:
+        raise Http404
+    return part
+
+
+def section_draft(period: ReportingPeriod, section: str, language: str) -> str:
+    """The app's draft of the section from the current data, as the text box shows it."""
+    content = build_report(period.plan, period, language)
+    if section == ReportText.Section.WAY_FORWARD:
+        return "\n\n".join(content.way_forward_draft)
+    pillar = next(p for p in content.pillars if f"pillar-{p.code}" == section)
+    return "\n\n".join(pillar.draft)
 
 
 @require_POST
@@ -59,10 +154,12 @@ def report_finalise(request, period: int):
     period = get_object_or_404(ReportingPeriod.objects.select_related("plan"), pk=period)
     form = FinaliseForm(request.POST)
     if form.is_valid():
-        data = form.cleaned_data
-        ReportEdition.finalise(period.plan, period, data["language"], data["meeting"], by=request.user,
-                               renderers=progress_report.renderers())  # fmt: skip
-        messages.success(request, _("The final edition is stored; it will not change."))
+        try:
+            ReportEdition.finalise(period.plan, period, form.cleaned_data["language"], by=request.user,
+                                   renderers=progress_report.renderers())  # fmt: skip
+            messages.success(request, _("The final edition is stored; it will not change."))
+        except PdfUnavailable as error:
+            messages.error(request, _("Nothing was finalised: %(errors)s") % {"errors": error})
     else:
         messages.error(request, _("Nothing was finalised: %(errors)s") % {"errors": errors_text(form)})
     return redirect(page_url(period))

@@ -7,12 +7,14 @@ from django.core.management.base import BaseCommand, CommandError
 from commitments import progress_report
 from commitments.models import Plan, ReportingPeriod
 from commitments.progress_report.build import build_report
+from commitments.progress_report.pdf import PdfUnavailable
 
 
 class Command(BaseCommand):
     help = (
         "Generate the progress report of a plan for a reporting period, e.g. --plan poa-2026-2030 "
-        "--period 2026-2027 --lang zh --format docx -o report.docx. A draft; finalise from the web page."
+        "--period 2026-2027 --lang zh --format pdf -o report.pdf. A draft; finalise from the web page. "
+        "PDF needs Chromium and the Noto CJK fonts (see the README)."
     )
 
     def add_arguments(self, parser):
@@ -20,7 +22,6 @@ class Command(BaseCommand):
         parser.add_argument("--period", required=True, help="The period's label, e.g. 2026-2027.")
         parser.add_argument("--lang", choices=["en", "zh"], default="en")
         parser.add_argument("--format", choices=sorted(progress_report.CONTENT_TYPES), default="docx")
-        parser.add_argument("--meeting", default="", help="The meeting it is prepared for.")
         parser.add_argument("-o", "--output", required=True, help="The file to write.")
 
     def handle(self, *args, **options):
@@ -28,13 +29,18 @@ class Command(BaseCommand):
         if plan is None:
             raise CommandError(f"There is no plan {options['plan']}.")
         period = find_period(plan, options["period"])
-        content = build_report(plan, period, options["lang"], meeting=options["meeting"])
-        body = progress_report.renderers()[options["format"]](content)
+        content = build_report(plan, period, options["lang"])
+        render = progress_report.renderers().get(options["format"])
+        if render is None:
+            raise CommandError("PDF cannot be made here: Chromium is not installed (see the README).")
+        try:
+            body = render(content)
+        except PdfUnavailable as error:
+            raise CommandError(str(error)) from error
         Path(options["output"]).write_bytes(body)
-        lines = content.lines()
         self.stdout.write(
-            f"{options['output']}: {len(lines)} lines, {len(content.unconfirmed())} without a confirmed "
-            f"status, as of {content.as_of:%Y-%m-%d %H:%M}, {len(body):,} bytes."
+            f"{options['output']}: {len(content.lines())} lines, {content.overall.reported} reported, "
+            f"as of {content.as_of:%Y-%m-%d %H:%M}, {len(body):,} bytes."
         )
 
 

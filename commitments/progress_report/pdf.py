@@ -3,9 +3,9 @@ lays out A4 pages with the annex in landscape, repeats table headers, numbers th
 stylesheet's @page rules and embeds the fonts it draws with: Noto Sans CJK (Debian's
 ``fonts-noto-cjk``) gives the Chinese its glyphs.
 
-Chromium reads only the file written here: the HTML has no script and its Content-Security-Policy
-forbids scripts and fetching anything; the
-browser starts with networking, extensions and background services off.
+Chromium reads only the file written here: the HTML has no script, its Content-Security-Policy
+forbids scripts and fetching anything, and the browser starts with networking, extensions and
+background services off.
 """
 
 from __future__ import annotations

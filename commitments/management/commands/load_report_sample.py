@@ -782,7 +782,9 @@ def narrative(report: Report, sample: Sample) -> tuple[str, str]:
         sentences.append(first_sentence(first, report.status))
         if others:
             sentences.append(later_sentence(others))
-    sentences.append(status_sentence(report, sample))
+    # An owner explaining a delay starts with why, as the report's challenges quote its opening.
+    at = 0 if report.status in ("delayed", "discontinued") else len(sentences)
+    sentences.insert(at, status_sentence(report, sample))
     return " ".join(en for en, _zh in sentences), "".join(zh for _en, zh in sentences)
 
 

@@ -358,15 +358,17 @@ class ReportTextForm(forms.Form):
 
     text_en = forms.CharField(
         label=_("Text in English"), required=False, widget=forms.Textarea(attrs={"rows": 12, "lang": "en"}),
-        help_text=_("Separate paragraphs with an empty line. Leave empty to print the app's draft."),
+        help_text=_("Separate paragraphs with an empty line. Left as drafted, or emptied, the report keeps "
+                    "drafting it from the data."),
     )  # fmt: skip
     text_zh = forms.CharField(
         label=_("Text in Chinese"), required=False,
         widget=forms.Textarea(attrs={"rows": 12, "lang": "zh-Hans"}),
-        help_text=_("Separate paragraphs with an empty line. Leave empty to print the app's draft."),
+        help_text=_("Separate paragraphs with an empty line. Left as drafted, or emptied, the report keeps "
+                    "drafting it from the data."),
     )  # fmt: skip
     # The version the officer started from; empty when no text had been saved yet.
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     highlights = forms.ModelMultipleChoiceField(
         label=_("Highlights"), queryset=Activity.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -381,17 +383,63 @@ class ReportTextForm(forms.Form):
             self.fields["highlights"].queryset = activities
             self.fields["highlights"].label_from_instance = activity_choice
 
-    def save(self, period: ReportingPeriod, section: str, part, *, by) -> None:
+
+class ReportTextEditor:
+    """The text of one section of a period's report, as an officer edits it: the saved text or the
+    app's drafts to start from, the pillar's activities to choose highlights among, and the form."""
+
+    def __init__(self, period: ReportingPeriod, section: str, part, data=None):
+        from .progress_report.build import build_report
+
+        self.period, self.section, self.part = period, section, part
+        self.current = ReportText.objects.filter(period=period, section=section, part=part).first()
+        self.drafts = {}
+        for language in ("en", "zh"):
+            content = build_report(period.plan, period, language)
+            pillar = next((p for p in content.pillars if part and p.code == part.code), None)
+            self.drafts[language] = "\n\n".join(pillar.draft if pillar else content.way_forward_draft)
+        self.activities = self.pillar_activities() if part else None
+        self.form = ReportTextForm(data, initial=self.initial(), activities=self.activities)
+        self.theirs: ReportText | None = None
+
+    def pillar_activities(self):
+        approved = Activity.objects.approved_in(self.period).in_part(self.part)
+        return approved.select_related("update__line", "update__organisation").order_by(
+            "update__line__sort_key", "date"
+        )
+
+    def initial(self) -> dict:
+        current = self.current
+        return {
+            "text_en": current.text_en if current and current.text_en else self.drafts["en"],
+            "text_zh": current.text_zh if current and current.text_zh else self.drafts["zh"],
+            "version": current.version if current else None,
+            "highlights": self.activities.highlighted() if self.activities is not None else None,
+        }
+
+    def is_valid(self) -> bool:
+        return self.form.is_valid()
+
+    def save(self, *, by) -> None:
         """The text, and the highlights among the pillar's activities, together or not at all."""
-        data = self.cleaned_data
+        data = self.form.cleaned_data
         with transaction.atomic():
             ReportText.save_edit(
-                period, section, part, text_en=data["text_en"], text_zh=data["text_zh"], by=by,
-                expected_version=data["version"],
+                self.period, self.section, self.part, text_en=data["text_en"], text_zh=data["text_zh"],
+                by=by, expected_version=data["version"], drafts=self.drafts,
             )  # fmt: skip
-            if "highlights" in self.fields:
-                chosen = {activity.pk for activity in data["highlights"]}
-                self.fields["highlights"].queryset.choose_highlights(chosen, by=by)
+            if self.activities is not None:
+                self.activities.choose_highlights({activity.pk for activity in data["highlights"]}, by=by)
+
+    def conflict(self, error: Exception) -> None:
+        """Someone saved the section first: keep what this officer typed, show the other text, and
+        take its version, so that saving again is a decision to replace it."""
+        self.theirs = ReportText.objects.get(period=self.period, section=self.section, part=self.part)
+        data = self.form.data.copy()
+        data["version"] = self.theirs.version
+        self.form = ReportTextForm(data, initial=self.initial(), activities=self.activities)
+        self.form.is_valid()
+        self.form.add_error(None, str(error))
 
 
 def activity_choice(activity: Activity) -> str:

@@ -44,3 +44,30 @@ def test_the_period_form_is_labelled_in_chinese_for_a_chinese_interface(client, 
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
     page = client.get(reverse("commitments:period-edit", args=[period.pk])).content.decode()
     assert "领导人会议（英文）" in page and "领导人会议（中文）" in page
+
+
+def test_the_migration_moves_titles_written_in_chinese_to_the_chinese_field_history_included(
+    plan_2026, period, owner, focal_point
+):
+    import importlib
+
+    from django.apps import apps
+
+    from commitments.models import Activity
+
+    from .conftest import line, make_update
+
+    migration = importlib.import_module("commitments.migrations.0010_funds_and_report_texts_data")
+    update = make_update(line("poa-2026-2030", "1.1.1"), period, owner, focal_point)
+    chinese = Activity.objects.create(
+        update=update, date=period.starts_on, title_en="中国—东盟研讨会", place_en="南宁"
+    )
+    english = Activity.objects.create(update=update, date=period.starts_on, title_en="ASEAN–China workshop")
+
+    migration.move_chinese(apps, None)
+
+    chinese.refresh_from_db()
+    english.refresh_from_db()
+    assert (chinese.title_en, chinese.title_zh, chinese.place_zh) == ("", "中国—东盟研讨会", "南宁")
+    assert (english.title_en, english.title_zh) == ("ASEAN–China workshop", "")
+    assert chinese.history.earliest().title_zh == "中国—东盟研讨会"

@@ -449,16 +449,30 @@ def test_the_next_periods_report_compares_against_the_last_finalised_edition(
     assert [info.code for info in content.lines() if info.completed_in_period] == ["1.1.2"]
 
 
-def test_a_withdrawn_edition_or_another_language_is_not_compared_with(
+def test_a_withdrawn_edition_is_not_compared_with(
     plan_2026, period, following, secretariat, administrator, confirmed, evidence_root
 ):
-    finalise(plan_2026, period, secretariat, language="zh")
     finalise(plan_2026, period, secretariat).withdraw(by=administrator, reason="Wrong figures")
 
     content = build_report(plan_2026, following, "en")
 
     assert content.compared_with.startswith("the figures for 2026–2027 as of ")
-    assert build_report(plan_2026, following, "zh").compared_with is not None
+
+
+def test_without_an_edition_in_its_language_a_report_compares_with_the_other_languages(
+    plan_2026, period, following, secretariat, confirmed, evidence_root
+):
+    finalise(plan_2026, period, secretariat, language="zh")
+    confirm(line(PLAN, "1.1.1"), period, "completed", secretariat, reason="Finished")  # after the edition
+
+    english, chinese = (build_report(plan_2026, following, language) for language in ("en", "zh"))
+
+    # Both compare with the one final edition, so both state the same change.
+    assert english.compared_with.startswith("the final report for 2026–2027 of ")
+    assert english.overall.previous_counts == chinese.overall.previous_counts
+    assert (
+        english.overall.previous_counts["ongoing"] == 1 and english.overall.previous_counts["completed"] == 0
+    )
 
 
 def test_an_edition_of_an_older_content_schema_is_not_compared_with(
@@ -488,7 +502,8 @@ def test_a_draft_after_finalisation_lists_what_changed_since(
     chinese = build_report(plan_2026, period, "zh")
 
     assert draft.changes_since_final == ["1.1.1: Ongoing → Completed", "2.1.1: no report received → Delayed"]
-    assert chinese.changes_since_final == []  # no Chinese edition yet
+    # Without a Chinese edition, the English one is what changed since.
+    assert chinese.changes_since_final == ["1.1.1：正在实施 → 已完成", "2.1.1：未收到报告 → 延迟"]
     finalise(plan_2026, period, secretariat, language="zh")
     assert build_report(plan_2026, period, "zh").changes_since_final == []
 

@@ -302,7 +302,7 @@ def test_the_highlights_are_saved_with_the_text(client, secretariat, confirmed):
     refused = client.post(
         text_url(confirmed), {"text_en": "Text.", "version": "1", "highlights": [elsewhere.pk]}
     )
-    assert refused.status_code == 200 and "highlights" in refused.context["form"].errors
+    assert refused.status_code == 400 and "highlights" in refused.context["form"].errors
     assert list(Activity.objects.highlighted()) == [visit]
 
 
@@ -318,6 +318,42 @@ def test_a_conflicting_save_changes_no_highlight(client, secretariat, administra
 
     assert response.status_code == 409
     assert not Activity.objects.highlighted().exists()
+
+
+def test_after_a_conflict_the_officers_text_is_kept_the_other_shown_and_saving_again_replaces_it(
+    client, secretariat, administrator, confirmed
+):
+    client.force_login(secretariat)
+    client.post(text_url(confirmed), {"text_en": "The secretariat's text.", "version": ""})
+    client.force_login(administrator)
+
+    conflict = client.post(text_url(confirmed), {"text_en": "The administrator's text.", "version": ""})
+    again = client.post(
+        text_url(confirmed),
+        {"text_en": "The administrator's text.", "version": conflict.context["form"]["version"].value()},
+    )
+
+    assert conflict.status_code == 409
+    assert "The administrator&#x27;s text." in conflict.content.decode()  # what they typed, kept
+    assert "The secretariat&#x27;s text." in conflict.content.decode()  # what is saved, shown
+    assert again.status_code == 302
+    assert ReportText.objects.get(period=confirmed, part__code="1").text_en == "The administrator's text."
+
+
+def test_a_text_saved_as_drafted_keeps_following_the_data(client, secretariat, focal_point, owner, confirmed):
+    client.force_login(secretariat)
+    drafts = client.get(text_url(confirmed)).context["form"].initial
+    client.post(
+        text_url(confirmed), {"text_en": drafts["text_en"], "text_zh": drafts["text_zh"], "version": ""}
+    )
+    before = build_report(confirmed.plan, confirmed, "en").pillars[0].summary
+
+    reported(confirmed, owner, focal_point, secretariat, {"1.1.2": "completed"})
+
+    saved = ReportText.objects.get(period=confirmed, part__code="1")
+    after = build_report(confirmed.plan, confirmed, "en").pillars[0]
+    assert (saved.text_en, saved.text_zh) == ("", "")
+    assert after.summary == after.draft != before
 
 
 # Finalising and withdrawing

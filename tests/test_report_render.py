@@ -431,3 +431,27 @@ def test_the_annex_sheet_has_every_line_with_its_narratives_and_activities(sampl
 
 def test_the_word_chart_is_a_picture_labelled_with_the_pillars(sample):
     assert len(word(sample, "en").inline_shapes) == 1
+
+
+def test_chinese_in_the_english_report_is_always_marked_as_such_even_when_shortened(sample):
+    document = word(sample, "en")
+    texts = word_texts(document)
+    chinese = [text for text in texts if re.search(f"[{CHINESE}]", text)]
+    assert chinese  # the sample has narratives and titles only in Chinese
+    assert [text for text in chinese if "[only in Chinese]" not in text] == []
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_each_meeting_is_listed_once_though_reported_for_several_lines(sample, language):
+    document = word(sample, language)
+    paragraphs = document.paragraphs
+    start, end = (
+        next(i for i, p in enumerate(paragraphs) if p.text == heading and p.style.name == "Heading 1")
+        for heading in SECTIONS[language][3:5]
+    )
+    separator = "；" if language == "zh" else "; "
+    meetings = [
+        entry for p in paragraphs[start:end] if p.runs and p.runs[0].bold
+        for entry in "".join(run.text for run in p.runs[1:]).rstrip("。.").split(separator)
+    ]  # fmt: skip
+    assert len(meetings) > 50 and len(meetings) == len(set(meetings))

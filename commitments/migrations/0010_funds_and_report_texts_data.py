@@ -31,7 +31,12 @@ def is_chinese(text: str) -> bool:
 
 
 def move_chinese(apps, schema_editor):
-    for model, fields in [("Activity", ["title", "place"]), ("Evidence", ["title"])]:
+    # The history too: the progress report reads activities as they stood at a period's cut-off.
+    models = [
+        ("Activity", ["title", "place"]), ("HistoricalActivity", ["title", "place"]),
+        ("Evidence", ["title"]), ("HistoricalEvidence", ["title"]),
+    ]  # fmt: skip
+    for model, fields in models:
         for obj in apps.get_model("commitments", model).objects.all():
             changed = []
             for field in fields:

@@ -239,6 +239,16 @@ class ReportText(models.Model):
         """How the report's content names the section: "pillar-2" or "way-forward"."""
         return self.key_for(self.part)
 
+    @staticmethod
+    def paragraphs(text: str) -> list[str]:
+        """A text typed in a box as its paragraphs: blank lines separate them, single newlines join."""
+        blocks = text.replace("\r\n", "\n").split("\n\n")
+        return [
+            " ".join(line.strip() for line in block.splitlines() if line.strip())
+            for block in blocks
+            if block.strip()
+        ]
+
     @classmethod
     def key_for(cls, part: Part | None) -> str:
         return f"pillar-{part.code}" if part else cls.Section.WAY_FORWARD
@@ -246,10 +256,14 @@ class ReportText(models.Model):
     @classmethod
     def save_edit(
         cls, period: ReportingPeriod, section: str, part: Part | None, *, text_en: str, text_zh: str,
-        by, expected_version: int | None,
+        by, expected_version: int | None, drafts: dict[str, str] | None = None,
     ) -> ReportText:  # fmt: skip
         """Store the officer's text; refuse it if someone saved the section since ``expected_version``
-        (None: the editor started from the app's draft, when there was no text yet)."""
+        (None: the editor started from the app's draft, when there was no text yet).
+
+        A text that says what the app's draft in ``drafts`` (language → text) says is stored empty:
+        the officer left it as drafted, so the report keeps drafting it from the data as they change.
+        """
         if not by.has_perm(EDIT_REPORT_TEXTS):
             raise PermissionDenied(_("Only secretariat officers can edit the report's texts."))
         if section not in cls.Section.values or (section == cls.Section.PILLAR) != (part is not None):
@@ -258,7 +272,13 @@ class ReportText(models.Model):
             )
         if part is not None and part.plan_id != period.plan_id:
             raise ValidationError(_("This pillar is not part of the period's plan."))
-        texts = {"text_en": text_en.strip(), "text_zh": text_zh.strip()}
+        drafts = drafts or {}
+        texts = {
+            f"text_{language}": ""
+            if cls.paragraphs(text) == cls.paragraphs(drafts.get(language, ""))
+            else text.strip()
+            for language, text in (("en", text_en), ("zh", text_zh))
+        }
         with transaction.atomic():
             current = (
                 cls.objects.select_for_update().filter(period=period, section=section, part=part).first()

@@ -288,22 +288,12 @@ def write_texts(content: ReportContent, period: ReportingPeriod) -> None:
     for pillar in content.pillars:
         text = getattr(edited.get(f"pillar-{pillar.code}"), field, "")
         pillar.draft = drafting.pillar_summary(content, pillar)
-        pillar.summary = paragraphs(text) or pillar.draft
+        pillar.summary = ReportText.paragraphs(text) or pillar.draft
         pillar.summary_edited = bool(text.strip())
     text = getattr(edited.get(ReportText.Section.WAY_FORWARD), field, "")
     content.way_forward_draft = drafting.way_forward(content)
-    content.way_forward = paragraphs(text) or content.way_forward_draft
+    content.way_forward = ReportText.paragraphs(text) or content.way_forward_draft
     content.way_forward_edited = bool(text.strip())
-
-
-def paragraphs(text: str) -> list[str]:
-    """A text typed in a box as its paragraphs: blank lines separate them, single newlines join."""
-    blocks = text.replace("\r\n", "\n").split("\n\n")
-    return [
-        " ".join(part.strip() for part in block.splitlines() if part.strip())
-        for block in blocks
-        if block.strip()
-    ]
 
 
 def compare_with_previous(content: ReportContent, plan: Plan, period: ReportingPeriod) -> None:
@@ -316,11 +306,8 @@ def compare_with_previous(content: ReportContent, plan: Plan, period: ReportingP
     previous = period.previous()
     earlier = None
     if previous is not None:
-        edition = (
-            ReportEdition.objects.current().for_period(previous).in_language(content.language)
-            .latest_first().first()
-        )  # fmt: skip
-        if edition is not None and edition.content.get("schema") == SCHEMA:
+        edition = final_edition(previous, content.language)
+        if edition is not None:
             earlier = edition.report
             content.compared_with = gettext("the final report for %(period)s of %(date)s") % {
                 "period": wording.period(content, previous.label),
@@ -349,6 +336,17 @@ def compare_with_previous(content: ReportContent, plan: Plan, period: ReportingP
                 remember(area.tally, areas[area.code].tally)
 
 
+def final_edition(period: ReportingPeriod, language: str) -> ReportEdition | None:
+    """The period's last final edition not withdrawn, in ``language`` if there is one, else in the
+    other: its figures are the same in both. Editions written before the report's current content
+    (another ``schema``) are not read."""
+    editions = [
+        edition for edition in ReportEdition.objects.current().for_period(period).latest_first()
+        if edition.content.get("schema") == SCHEMA
+    ]  # fmt: skip
+    return next((e for e in editions if e.language == language), None) or next(iter(editions), None)
+
+
 def remember(tally: Tally, earlier: Tally) -> None:
     tally.previous_counts = dict(earlier.counts)
     tally.previous_no_report = earlier.no_report
@@ -356,11 +354,8 @@ def remember(tally: Tally, earlier: Tally) -> None:
 
 def changes_since_final(content: ReportContent, period: ReportingPeriod) -> list[str]:
     """What changed in the lines' statuses since the period's current final edition, one line each."""
-    final = (
-        ReportEdition.objects.current().for_period(period).in_language(content.language)
-        .latest_first().first()
-    )  # fmt: skip
-    if final is None or final.content.get("schema") != SCHEMA:
+    final = final_edition(period, content.language)
+    if final is None:
         return []
     earlier = final.report
     labels = {s.code: s.label for s in earlier.statuses} | {s.code: s.label for s in content.statuses}

@@ -127,7 +127,7 @@ class PillarInfo:
         return [line for area in self.areas for line in area.lines]
 
     def activities(self) -> list[ActivityInfo]:
-        return [activity for line in self.lines() for activity in line.activities()]
+        return distinct(activity for line in self.lines() for activity in line.activities())
 
 
 @dataclass
@@ -162,7 +162,7 @@ class ReportContent:
         return [line for pillar in self.pillars for line in pillar.lines()]
 
     def activities(self) -> list[ActivityInfo]:
-        return [activity for pillar in self.pillars for activity in pillar.activities()]
+        return distinct(activity for pillar in self.pillars for activity in pillar.activities())
 
     def meetings(self) -> list[ActivityInfo]:
         return [activity for activity in self.activities() if activity.kind == "meeting"]
@@ -229,6 +229,25 @@ class ReportContent:
             pillars=[pillar(p) for p in values["pillars"]],
         )  # fmt: skip
         return cls(**values)
+
+
+def distinct(activities) -> list[ActivityInfo]:
+    """Each activity once: a meeting or project reported for several lines, or by several owners, is
+    one event (the same title, date, place, kind and funding); its first report is kept."""
+    seen, kept = set(), []
+    for activity in activities:
+        key = (
+            activity.date,
+            activity.title.text,
+            activity.place.text,
+            activity.kind,
+            activity.fund,
+            activity.amount,
+        )
+        if key not in seen:
+            seen.add(key)
+            kept.append(activity)
+    return kept
 
 
 def day(value) -> datetime.date:

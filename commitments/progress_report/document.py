@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import wording
-from .content import LineInfo, ReportContent
+from .content import LineInfo, ReportContent, Text
 
 PORTRAIT_WIDTH = 170  # mm of text on an A4 page with 20 mm margins
 LANDSCAPE_WIDTH = 257
@@ -212,13 +212,17 @@ def meetings(content: ReportContent, heading: str) -> list:
     blocks: list = [
         Heading(1, heading, "meetings"),
         Paragraph(
-            _(
+            ngettext(
                 "The implementation of the plan is reviewed through the PMC 10+1 Session with China, the "
-                "ASEAN–China Senior Officials' Consultations and the ASEAN–China Joint Cooperation Committee "
-                "(section 6.3(a)). %(count)s meetings were reported for the period, by %(bodies)s mechanisms "
-                "and bodies."
+                "ASEAN–China Senior Officials' Consultations and the ASEAN–China Joint Cooperation "
+                "Committee (section 6.3(a)). %(count)s meeting was reported for the period.",
+                "The implementation of the plan is reviewed through the PMC 10+1 Session with China, the "
+                "ASEAN–China Senior Officials' Consultations and the ASEAN–China Joint Cooperation "
+                "Committee (section 6.3(a)). %(count)s meetings were reported for the period, by the "
+                "mechanisms and bodies below.",
+                len(held),
             )
-            % {"count": len(held), "bodies": len({meeting.body for meeting in held})}
+            % {"count": len(held)}
         ),
     ]
     by_body = defaultdict(list)
@@ -233,20 +237,24 @@ def meetings(content: ReportContent, heading: str) -> list:
 
 
 def funding(content: ReportContent, heading: str) -> list:
-    funded = [activity for activity in content.funded() if activity.amount]
+    funded = content.funded()  # with a fund named, with or without an amount
     blocks: list = [Heading(1, heading, "funding")]
     if not funded:
         blocks.append(
             Paragraph(_("No funding of activities was reported for the period (section 6.1 of the plan)."))
         )
         return blocks
-    total = sum((activity.amount for activity in funded), Decimal(0))
+    total = sum((activity.amount or 0 for activity in funded), Decimal(0))
     blocks.append(
         Paragraph(
-            _(
+            ngettext(
                 "Section 6.1 of the plan provides for funding from ASEAN Member States and China, including "
-                "the ASEAN–China Cooperation Fund and other funds. %(count)s activities reported funding "
-                "totalling %(total)s."
+                "the ASEAN–China Cooperation Fund and other funds. %(count)s activity reported funding, "
+                "with amounts totalling %(total)s.",
+                "Section 6.1 of the plan provides for funding from ASEAN Member States and China, including "
+                "the ASEAN–China Cooperation Fund and other funds. %(count)s activities reported funding, "
+                "with amounts totalling %(total)s.",
+                len(funded),
             )
             % {"count": len(funded), "total": wording.usd(content, total)}
         )
@@ -261,8 +269,8 @@ def funding(content: ReportContent, heading: str) -> list:
                   lambda a: pillar_of[a.line], order)
     )  # fmt: skip
     rows = [
-        Row([wording.activity_line(content, activity), activity.fund, wording.usd(content, activity.amount)],
-            key=activity.line)
+        Row([wording.activity_line(content, activity), activity.fund,
+             wording.usd(content, activity.amount) or "—"], key=activity.line)
         for activity in sorted(funded, key=lambda a: (a.date, a.title.text))
     ]  # fmt: skip
     headers = [_("Activity"), _("Fund"), _("Amount")]
@@ -274,7 +282,7 @@ def sum_table(content, name, caption, label, funded, key, order=None) -> Table:
     counts, amounts = defaultdict(int), defaultdict(Decimal)
     for activity in funded:
         counts[key(activity)] += 1
-        amounts[key(activity)] += activity.amount
+        amounts[key(activity)] += activity.amount or 0
     names = [name for name in order if name in counts] if order else sorted(counts, key=lambda n: -amounts[n])
     rows = [Row([n, str(counts[n]), wording.usd(content, amounts[n])]) for n in names]
     rows.append(Row([_("Total"), str(len(funded)), wording.usd(content, sum(amounts.values()))], "total"))
@@ -325,8 +333,14 @@ def challenges(content: ReportContent, heading: str) -> list:
 
 
 def reason(content: ReportContent, line: LineInfo) -> str:
-    texts = [wording.marked(content, update.narrative) for update in line.updates if update.narrative.text]
-    return wording.abridged(" ".join(texts), REASON_CHARACTERS) if texts else "—"
+    """What the owners wrote, each account shortened on its own and marked when in the other language."""
+    texts = [update.narrative for update in line.updates if update.narrative.text]
+    limit = REASON_CHARACTERS // max(len(texts), 1)
+    shortened = [
+        wording.marked(content, Text(wording.abridged(text.text, limit), text.language, text.is_fallback))
+        for text in texts
+    ]
+    return " ".join(shortened) if shortened else "—"
 
 
 def annex(content: ReportContent) -> list:
@@ -350,7 +364,7 @@ def annex(content: ReportContent) -> list:
 
 
 def annex_text(content: ReportContent, line: LineInfo) -> str:
-    return wording.marked(content, line.text) if line.text.is_fallback else line.abridged
+    return wording.marked(content, Text(line.abridged, line.text.language, line.text.is_fallback))
 
 
 def annex_activities(content: ReportContent, line: LineInfo) -> str:

@@ -103,6 +103,7 @@ class WordReport:
 
     def landscape(self) -> None:
         section = self.document.add_section(WD_SECTION.NEW_PAGE)
+        section.different_first_page_header_footer = False  # only the cover goes unnumbered
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = Mm(297), Mm(210)
         section.left_margin = section.right_margin = Mm(20)

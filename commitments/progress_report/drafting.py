@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import wording
-from .content import ActivityInfo, AreaInfo, PillarInfo, ReportContent
+from .content import ActivityInfo, AreaInfo, PillarInfo, ReportContent, distinct
 
 ACTIVITIES_PER_AREA = 2
 # Which activities a summary names first: the secretariat's highlights, then meetings and projects.
@@ -42,7 +42,7 @@ def pillar_summary(content: ReportContent, pillar: PillarInfo) -> list[str]:
 
 
 def main_activities(area: AreaInfo) -> list[ActivityInfo]:
-    activities = [activity for line in area.lines for activity in line.activities()]
+    activities = distinct(activity for line in area.lines for activity in line.activities())
     activities.sort(key=lambda a: (not a.is_highlight, KIND_ORDER.get(a.kind, 9), a.date))
     return sorted(activities[:ACTIVITIES_PER_AREA], key=lambda a: a.date)
 
@@ -61,7 +61,11 @@ def funding(content: ReportContent, pillar: PillarInfo) -> str:
     funded = [activity for activity in pillar.activities() if activity.fund and activity.amount]
     if not funded:
         return ""
-    return _("%(count)s activities under this pillar were supported with %(amount)s in funding.") % {
+    return ngettext(
+        "%(count)s activity under this pillar was supported with %(amount)s in funding.",
+        "%(count)s activities under this pillar were supported with %(amount)s in funding.",
+        len(funded),
+    ) % {
         "count": len(funded),
         "amount": wording.usd(content, sum(activity.amount for activity in funded)),
     }

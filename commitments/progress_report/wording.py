@@ -141,7 +141,7 @@ def activity_line(content: ReportContent, activity) -> str:
 
 def line_reference(content: ReportContent, line: LineInfo, limit: int) -> str:
     """ "1.2.3 Text of the line…", or "1.2.3：行动措施……", the text cut before ``limit`` characters."""
-    text = abridged(marked(content, line.text), limit)
+    text = marked(content, Text(abridged(line.text.text, limit), line.text.language, line.text.is_fallback))
     return f"{line.code}：{text}" if is_chinese(content) else f"{line.code} {text}"
 
 
@@ -247,9 +247,12 @@ def headline(content: ReportContent, tally: Tally) -> str:
 
 def coverage(content: ReportContent) -> str:
     tally = content.overall
-    return _(
+    return ngettext(
         "Reports were received for %(reported)s of the %(total)s action lines (%(share)s) from %(bodies)s "
-        "bodies."
+        "body.",
+        "Reports were received for %(reported)s of the %(total)s action lines (%(share)s) from %(bodies)s "
+        "bodies.",
+        content.bodies_reporting,
     ) % {
         "reported": tally.reported,
         "total": tally.total,

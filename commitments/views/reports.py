@@ -2,7 +2,7 @@
 final editions stored and listed."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,9 +12,8 @@ from django.views.decorators.http import require_POST
 
 from .. import permissions, progress_report
 from ..filters import digits
-from ..forms import FinaliseForm, ReportForm, ReportTextForm, WithdrawForm
+from ..forms import FinaliseForm, ReportForm, ReportTextEditor, WithdrawForm
 from ..models import (
-    Activity,
     EditionFile,
     Plan,
     ReportEdition,
@@ -87,41 +86,25 @@ def report_generate(request):
 def report_text_edit(request, period: int, section: str):
     """A pillar's summary or the way forward, in both languages, and a pillar's highlights."""
     period = get_object_or_404(ReportingPeriod.objects.select_related("plan"), pk=period)
-    part = section_part(period, section)
-    current = ReportText.objects.filter(period=period, part=part, section=section_kind(section)).first()
-    drafts = {language: section_draft(period, section, language) for language in ("en", "zh")}
-    activities = pillar_activities(period, part) if part else None
-    initial = {
-        "text_en": current.text_en if current and current.text_en else drafts["en"],
-        "text_zh": current.text_zh if current and current.text_zh else drafts["zh"],
-        "version": current.version if current else None,
-        "highlights": activities.highlighted() if activities is not None else None,
-    }
-    form = ReportTextForm(request.POST or None, initial=initial, activities=activities)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            form.save(period, section_kind(section), part, by=request.user)
-            messages.success(
-                request, _("The report's text is saved; the next report you generate prints it.")
-            )
-            return redirect(f"{page_url(period)}#texts")
-        except EditConflict as error:
-            form.add_error(None, str(error))
-            status = 409
-        except (PermissionDenied, ValidationError) as error:
-            form.add_error(None, " ".join(getattr(error, "messages", [str(error)])))
-            status = 400
-    title = str(part) if part else str(ReportText.Section.WAY_FORWARD.label)
-    context = {"period": period, "form": form, "title": title, "current": current, "drafts": drafts}
-    return render(request, "commitments/report_text_form.html", context, status=status)
-
-
-def pillar_activities(period: ReportingPeriod, part):
-    approved = Activity.objects.approved_in(period).in_part(part)
-    return approved.select_related("update__line", "update__organisation").order_by(
-        "update__line__sort_key", "date"
+    editor = ReportTextEditor(
+        period, section_kind(section), section_part(period, section), request.POST or None
     )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if editor.is_valid():
+            try:
+                editor.save(by=request.user)
+                messages.success(
+                    request, _("The report's text is saved; the next report you generate prints it.")
+                )
+                return redirect(f"{page_url(period)}#texts")
+            except EditConflict as error:
+                editor.conflict(error)
+                status = 409
+    title = str(editor.part) if editor.part else str(ReportText.Section.WAY_FORWARD.label)
+    context = {"period": period, "editor": editor, "form": editor.form, "title": title}
+    return render(request, "commitments/report_text_form.html", context, status=status)
 
 
 def section_kind(section: str) -> str:
@@ -137,15 +120,6 @@ def section_part(period: ReportingPeriod, section: str):
     if part is None:
         raise Http404
     return part
-
-
-def section_draft(period: ReportingPeriod, section: str, language: str) -> str:
-    """The app's draft of the section from the current data, as the text box shows it."""
-    content = build_report(period.plan, period, language)
-    if section == ReportText.Section.WAY_FORWARD:
-        return "\n\n".join(content.way_forward_draft)
-    pillar = next(p for p in content.pillars if f"pillar-{p.code}" == section)
-    return "\n\n".join(pillar.draft)
 
 
 @require_POST

@@ -103,7 +103,10 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
 
 @admin.register(Status)
 class StatusAdmin(admin.ModelAdmin):
-    list_display = ["code", "label_en", "label_zh", "colour", "order", "counts_as_implemented"]
+    list_display = [
+        "code", "label_en", "label_zh", "colour", "order", "counts_as_implemented", "counts_as_completed",
+        "needs_reason",
+    ]  # fmt: skip
 
 
 @admin.register(Fund)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from django import forms
 from django.db import transaction
 from django.forms import inlineformset_factory
@@ -39,10 +41,12 @@ class UpdateForm(forms.ModelForm):
 
     class Meta:
         model = StatusUpdate
-        fields = ["status", "narrative_en", "narrative_zh"]
+        fields = ["status", "narrative_en", "narrative_zh", "reason_en", "reason_zh"]
         widgets = {
             "narrative_en": forms.Textarea(attrs={"rows": 6, "lang": "en"}),
             "narrative_zh": forms.Textarea(attrs={"rows": 6, "lang": "zh-Hans"}),
+            "reason_en": forms.Textarea(attrs={"rows": 2, "lang": "en"}),
+            "reason_zh": forms.Textarea(attrs={"rows": 2, "lang": "zh-Hans"}),
         }
 
     def __init__(self, *args, submitting: bool = False, **kwargs):
@@ -54,15 +58,15 @@ class UpdateForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.submitting and not cleaned.get("status"):
-            self.add_error("status", _("Choose a status before submitting."))
-        if (
-            self.submitting
-            and not (cleaned.get("narrative_en") or "").strip() + (cleaned.get("narrative_zh") or "").strip()
-        ):
-            self.add_error(
-                "narrative_en", _("Describe the progress in English or Chinese before submitting.")
-            )
+        if self.submitting:
+            # The model's rule, on the values as they would be saved.
+            candidate = copy.copy(self.instance)
+            for field in self._meta.fields:
+                if field in cleaned:
+                    setattr(candidate, field, cleaned[field])
+            for field, message in candidate.submission_errors().items():
+                if field not in self.errors:
+                    self.add_error(field, message)
         return cleaned
 
 
@@ -174,7 +178,8 @@ class UpdateEditor:
         """Save the edit and, when asked, submit it; raises EditConflict if someone saved first."""
         with transaction.atomic():
             self.update.save_edit(
-                ["status", "narrative_en", "narrative_zh"], expected_version=self.form.cleaned_data["version"]
+                ["status", "narrative_en", "narrative_zh", "reason_en", "reason_zh"],
+                expected_version=self.form.cleaned_data["version"],
             )
             self.activities.save()
             self.evidence.save()

@@ -40,7 +40,7 @@ KEY_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3
 MAX_ROWS = 5000
 # The template is text, a few hundred kilobytes; the evidence limit is for scanned reports.
 MAX_BYTES = 5 * 1024 * 1024
-# The template has 23 columns; cells far to the right of them are not read.
+# The template has 25 columns; cells far to the right of them are not read.
 MAX_COLUMNS = 60
 # Rows below the prefilled ones where a status can still be picked from the list.
 SPARE_ROWS = 100
@@ -78,6 +78,8 @@ COLUMNS = [
     Column("status", gettext_lazy("Status"), 16, TO_FILL),
     Column("narrative_en", gettext_lazy("Progress (English)"), 50, TO_FILL),
     Column("narrative_zh", gettext_lazy("Progress (Chinese)"), 36, TO_FILL),
+    Column("reason_en", gettext_lazy("Reason for the delay (English)"), 36, TO_FILL),
+    Column("reason_zh", gettext_lazy("Reason for the delay (Chinese)"), 28, TO_FILL),
     Column("activity_date", gettext_lazy("Activity date"), 12, TO_FILL),
     Column("activity_title_en", gettext_lazy("Activity title (English)"), 36, TO_FILL),
     Column("activity_title_zh", gettext_lazy("Activity title (Chinese)"), 28, TO_FILL),
@@ -90,8 +92,9 @@ COLUMNS = [
 ]
 # What an upload keeps of each row; the other columns are there to be read by people.
 READ_KEYS = ("plan", "period", "line", "owner", "status", "narrative_en", "narrative_zh")
-# One activity per row, if any; read when present, so that a template from before they were
-# added is still accepted.
+# Why a line is delayed or discontinued, and one activity per row, if any: read when present, so
+# that a template from before they were added is still accepted.
+REASON_KEYS = ("reason_en", "reason_zh")
 ACTIVITY_KEYS = (
     "activity_date", "activity_title_en", "activity_title_zh", "activity_kind", "activity_place_en",
     "activity_place_zh", "activity_organisers", "activity_fund", "activity_amount_usd",
@@ -158,7 +161,7 @@ def reporting_template(period: ReportingPeriod) -> bytes:
     _add_lists(sheet, len(statuses), len(funds), last + SPARE_ROWS)
     _write_statuses(workbook.create_sheet(STATUSES_SHEET), statuses)
     _write_funds(workbook.create_sheet(FUNDS_SHEET), funds)
-    _write_instructions(workbook.create_sheet(README_SHEET), period)
+    _write_instructions(workbook.create_sheet(README_SHEET), period, statuses)
     buffer = io.BytesIO()
     exports.keep_as_text(workbook)
     workbook.save(buffer)
@@ -261,20 +264,36 @@ def _write_vocabulary(sheet: Worksheet, key: Promise, rows: list[tuple[str, str,
         cell.font = HEADER_FONT
 
 
-def _write_instructions(sheet: Worksheet, period: ReportingPeriod) -> None:
+def _write_instructions(sheet: Worksheet, period: ReportingPeriod, statuses: list[Status]) -> None:
     sheet.column_dimensions["A"].width = 100
     sheet.append([f"{period.plan.code} · {period.label}"])
     sheet["A1"].font = HEADER_FONT
     blocks = []
     for language in ("en", "zh-hans"):
         with translation.override(language):
-            blocks.append([str(text) for text in INSTRUCTIONS])
+            blocks.append(_instructions(statuses))
     for block in blocks[:1] if blocks[1] == blocks[0] else blocks:  # once, until translated
         sheet.append([""])
         for text in block:
             sheet.append([text])
     for (cell,) in sheet.iter_rows(min_row=2):
         cell.alignment = WRAPPED
+
+
+def _instructions(statuses: list[Status]) -> list[str]:
+    """The instructions in the active language, with the statuses that need a reason (administrators
+    choose them)."""
+    texts = [str(text) for text in INSTRUCTIONS]
+    if codes := ", ".join(status.code for status in statuses if status.needs_reason):
+        texts.insert(
+            4,  # after the progress
+            _(
+                "Reason: when the status is %(codes)s, say why, in English or Chinese; the Summit "
+                "report quotes it among the challenges. An empty reason cell keeps the draft's reason."
+            )
+            % {"codes": codes},
+        )
+    return texts
 
 
 def _index(key: str) -> int:
@@ -365,7 +384,7 @@ def _columns_in(values: list[str], names: dict[str, str]) -> dict[str, int] | No
     found = {}
     for index, value in enumerate(values):
         key = names.get(value.casefold())
-        if (key in READ_KEYS or key in ACTIVITY_KEYS) and key not in found:
+        if (key in READ_KEYS or key in REASON_KEYS or key in ACTIVITY_KEYS) and key not in found:
             found[key] = index
     return found if all(key in found for key in READ_KEYS) else None
 

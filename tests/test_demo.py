@@ -107,6 +107,12 @@ def test_demo_narratives_come_in_english_only_chinese_only_and_both(demo):
     assert {(bool(en), bool(zh)) for en, zh in narratives} == {(True, False), (False, True), (True, True)}
 
 
+def test_the_delayed_demo_update_says_why_in_both_languages(demo):
+    delayed = StatusUpdate.objects.get(status__code="delayed")
+    assert (delayed.line.code, delayed.state) == ("2.8.3", "submitted")
+    assert "green port standards" in delayed.reason_en and "绿色港口标准" in delayed.reason_zh
+
+
 def test_demo_updates_have_activities_and_link_evidence(demo):
     approved = StatusUpdate.objects.get(
         line=line("poa-2026-2030", "2.8.1"), organisation__acronym="ATM+China"

@@ -63,6 +63,7 @@ def snapshot() -> dict:
                 "state",
                 "status__code",
                 "narrative_en",
+                "reason_en",
             )
         ),
         "activities": sorted(
@@ -150,6 +151,14 @@ def test_past_periods_are_all_approved_and_the_open_one_has_updates_in_several_s
     assert set(updates.filter(period__is_open=False).values_list("state", flat=True)) == {"approved"}
     open_states = Counter(updates.filter(period__is_open=True).values_list("state", flat=True))
     assert len(open_states) >= 3 and open_states.most_common(1)[0][0] == "approved"
+
+
+def test_every_update_has_a_narrative_and_the_delayed_or_discontinued_ones_a_reason(load_plan):
+    updates = StatusUpdate.objects.filter(line__plan=load_plan)
+    assert not updates.filter(narrative_en="", narrative_zh="").exists()
+    troubled = updates.filter(status__needs_reason=True)
+    assert troubled.exists() and not troubled.filter(reason_en="", reason_zh="").exists()
+    assert not updates.filter(status__needs_reason=False).exclude(reason_en="", reason_zh="").exists()
 
 
 def test_updates_carry_their_transitions_up_to_their_state(load_plan):

@@ -62,7 +62,10 @@ def officer(make_user):
 @pytest.fixture
 def submitted(period, transport, focal_point):
     ongoing = Status.objects.get(code="ongoing")
-    update = make_update(line("poa-2026-2030", "2.8.1"), period, transport, focal_point, status=ongoing)
+    update = make_update(
+        line("poa-2026-2030", "2.8.1"), period, transport, focal_point, status=ongoing,
+        narrative_en="The working group met in Manila.",
+    )  # fmt: skip
     update.submit(by=focal_point)
     return update
 

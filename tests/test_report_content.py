@@ -720,6 +720,43 @@ def test_a_line_is_completed_in_the_period_only_if_it_was_not_completed_before(
     assert [info.code for info in content.lines() if info.completed_in_period] == ["1.1.2"]
 
 
+def test_the_statuses_that_count_as_completed_or_need_a_reason_are_the_vocabularys_not_fixed_codes(
+    plan_2026, period, owner, focal_point, secretariat
+):
+    reported(
+        period,
+        owner,
+        focal_point,
+        secretariat,
+        {"1.1.1": "completed", "1.1.2": "planned", "1.1.3": "delayed"},
+    )
+    Status.objects.filter(code="completed").update(counts_as_completed=False)
+    Status.objects.filter(code="planned").update(counts_as_completed=True)
+    Status.objects.filter(code="delayed").update(needs_reason=False)
+    Status.objects.filter(code="not-started").update(needs_reason=True)
+
+    content = build_report(plan_2026, period, "en")
+
+    assert [info.code for info in content.lines() if info.completed_in_period] == ["1.1.2"]
+    assert content.troubled() == []
+
+
+def test_a_delayed_line_carries_its_owners_reason_in_the_reports_language_or_the_other(
+    plan_2026, period, owner, focal_point, secretariat
+):
+    action_line = line(PLAN, "2.1.1")
+    own(action_line, owner)
+    report_on(action_line, period, owner, focal_point, "delayed", reason_zh="资金尚未到位。")
+    confirm(action_line, period, "delayed", secretariat)
+
+    english, chinese = (build_report(plan_2026, period, language) for language in ("en", "zh"))
+
+    [troubled] = english.troubled()
+    assert troubled.code == "2.1.1"
+    assert troubled.updates[0].reason == Text("资金尚未到位。", "zh", is_fallback=True)
+    assert chinese.troubled()[0].updates[0].reason == Text("资金尚未到位。", "zh")
+
+
 # Queries
 
 

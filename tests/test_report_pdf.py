@@ -23,7 +23,7 @@ from commitments.progress_report.build import build_report
 from .conftest import make_period
 from .test_report_render import SECTIONS
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 BODY_PAGES = 25  # the most an executive report to Leaders may take before its annex
 

@@ -37,6 +37,9 @@ from commitments.models import (
 from commitments.progress_report import document
 from commitments.progress_report.build import build_report
 
+# The module's sample is loaded in the test database, which this mark makes sure is set up.
+pytestmark = pytest.mark.django_db
+
 PLAN = "poa-2026-2030"
 OFFICER_TEXT = {
     "en": "The officer's own summary of economic cooperation.\n\nA second paragraph the officer wrote.",
@@ -79,6 +82,7 @@ class Sample:
     codes: list[str] = field(default_factory=list)
     chinese_names: dict[str, str] = field(default_factory=dict)  # acronym → Chinese name, of the owners
     pillar_names: dict[str, list[str]] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)  # line → the English reason its owner gave
 
 
 def load_sample(*options: str) -> tuple[Plan, ReportingPeriod]:
@@ -115,6 +119,9 @@ def figures(plan: Plan, period: ReportingPeriod, sample: Sample) -> None:
     ):
         status_of.setdefault(update.line_id, update.status.code)
     sample.implemented = sum(code in ("ongoing", "completed") for code in status_of.values())
+    for update in approved.exclude(reason_en="").select_related("line"):
+        if status_of.get(update.line_id) in ("delayed", "discontinued"):
+            sample.reasons[update.line.code] = update.reason_en
     sample.codes = list(lines.order_by("sort_key").values_list("code", flat=True))
     owners = Organisation.objects.filter(ownerships__line__plan=plan, ownerships__state="confirmed").exclude(
         name_zh=""
@@ -455,3 +462,13 @@ def test_each_meeting_is_listed_once_though_reported_for_several_lines(sample, l
         for entry in "".join(run.text for run in p.runs[1:]).rstrip("。.").split(separator)
     ]  # fmt: skip
     assert len(meetings) > 50 and len(meetings) == len(set(meetings))
+
+
+def test_the_challenges_quote_the_reasons_the_owners_gave(sample):
+    challenges = next(
+        table for table in word(sample, "en").tables if table.rows[0].cells[-1].text == "Reason given"
+    )
+    quoted = {row.cells[0].text.split()[0]: row.cells[-1].text for row in challenges.rows[1:]}
+    assert sample.reasons and set(sample.reasons) <= set(quoted)
+    for code, reason in sample.reasons.items():
+        assert quoted[code].startswith(reason[:60]), (code, quoted[code], reason)

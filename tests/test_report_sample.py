@@ -62,6 +62,11 @@ class Figures:
     approved_not_confirmed: int = 0
     narratives_only_en: int = 0
     narratives_only_zh: int = 0
+    delayed_or_discontinued: int = 0  # approved updates
+    without_a_reason: list[str] = field(default_factory=list)  # lines of those with no reason
+    reasons_only_en: int = 0
+    reasons_only_zh: int = 0
+    reasons_elsewhere: int = 0  # reasons given with another status
     activities: int = 0
     meetings: int = 0
     funded: list[tuple[str, str, int]] = field(default_factory=list)  # fund, kind, amount
@@ -94,6 +99,14 @@ def take_figures(figures: Figures) -> None:
     figures.approved_not_confirmed = line_statuses.filter(confirmed_at__isnull=True).count()
     figures.narratives_only_en = approved.filter(narrative_zh="").exclude(narrative_en="").count()
     figures.narratives_only_zh = approved.filter(narrative_en="").exclude(narrative_zh="").count()
+    troubled = approved.filter(status__code__in=["delayed", "discontinued"])
+    figures.delayed_or_discontinued = troubled.count()
+    figures.without_a_reason = list(
+        troubled.filter(reason_en="", reason_zh="").values_list("line__code", flat=True)
+    )
+    figures.reasons_only_en = troubled.filter(reason_zh="").exclude(reason_en="").count()
+    figures.reasons_only_zh = troubled.filter(reason_en="").exclude(reason_zh="").count()
+    figures.reasons_elsewhere = approved.exclude(pk__in=troubled).exclude(reason_en="", reason_zh="").count()
     figures.activities = activities.count()
     figures.meetings = activities.filter(kind="meeting").count()
     figures.funded = [
@@ -110,6 +123,7 @@ def take_figures(figures: Figures) -> None:
     titles_and_places = Activity.objects.filter(update__in=everything).values_list("title_zh", "place_zh")
     figures.chinese_texts = (
         list(everything.values_list("narrative_zh", flat=True))
+        + list(everything.values_list("reason_zh", flat=True))
         + [text for pair in titles_and_places for text in pair]
         + list(Evidence.objects.filter(update__in=everything).values_list("title_zh", flat=True))
     )
@@ -146,7 +160,7 @@ def snapshot() -> list:
     )
     return [
         sorted(updates.values_list("line__code", "organisation__acronym", "state", "status__code",
-                                   "narrative_en", "narrative_zh")),
+                                   "narrative_en", "narrative_zh", "reason_en", "reason_zh")),
         sorted((*row[:-1], row[-1] is not None) for row in activities),
         sorted(Evidence.objects.filter(update__in=updates).values_list("update__line__code", "title_en",
                                                                         "title_zh", "link")),
@@ -209,6 +223,13 @@ def test_nine_lines_are_approved_but_not_confirmed(sample):
 def test_some_narratives_are_only_in_english_and_some_only_in_chinese(sample):
     assert sample.narratives_only_en == 8
     assert sample.narratives_only_zh == 6
+
+
+def test_every_delayed_or_discontinued_update_gives_a_reason_some_in_one_language_only(sample):
+    assert sample.delayed_or_discontinued >= 6
+    assert sample.without_a_reason == []
+    assert sample.reasons_only_en >= 2 and sample.reasons_only_zh >= 2
+    assert sample.reasons_elsewhere == 0
 
 
 def test_there_are_enough_activities_meetings_funded_activities_and_highlights(sample):

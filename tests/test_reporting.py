@@ -307,6 +307,66 @@ def test_submitting_sends_the_update_for_review_and_locks_it(client, draft, foca
     assert "This update can no longer be edited." in response.content.decode()
 
 
+def test_submitting_a_delayed_update_without_a_reason_is_refused_on_the_reason_field(
+    client, draft, focal_point
+):
+    client.force_login(focal_point)
+    response = edit(client, draft, status=Status.objects.get(code="delayed").pk, submit="")
+    assert response.status_code == 200
+    assert response.context["editor"].form.errors == {
+        "reason_en": ["Say why the line is delayed, in English or Chinese, before submitting."]
+    }
+    draft.refresh_from_db()
+    assert (draft.state, draft.status, draft.version) == ("draft", None, 1)
+    assert not draft.transitions.exists()
+
+
+def test_a_delayed_draft_is_saved_without_a_reason_which_only_submitting_needs(client, draft, focal_point):
+    client.force_login(focal_point)
+    edit(client, draft, status=Status.objects.get(code="delayed").pk)
+    draft.refresh_from_db()
+    assert (draft.state, draft.status.code, draft.reason_en) == ("draft", "delayed", "")
+
+
+def test_a_delayed_update_with_a_reason_only_in_chinese_is_submitted_with_it(client, draft, focal_point):
+    client.force_login(focal_point)
+    delayed = Status.objects.get(code="delayed").pk
+    response = edit(client, draft, status=delayed, reason_zh="东道国需要更多筹备时间。", submit="")
+    assert response.url == draft.get_absolute_url()
+    draft.refresh_from_db()
+    assert (draft.state, draft.reason_en, draft.reason_zh) == ("submitted", "", "东道国需要更多筹备时间。")
+
+
+def test_a_status_an_administrator_flags_as_needing_a_reason_needs_one_in_the_form(
+    client, draft, focal_point
+):
+    Status.objects.filter(code="ongoing").update(needs_reason=True)
+    client.force_login(focal_point)
+    response = edit(client, draft, submit="")
+    assert response.context["editor"].form.errors["reason_en"] == [
+        "Say why the line is ongoing, in English or Chinese, before submitting."
+    ]
+    draft.refresh_from_db()
+    assert draft.state == "draft"
+
+
+def test_the_update_page_shows_the_reason_in_each_language_given(client, draft, focal_point, reader):
+    draft.status = Status.objects.get(code="discontinued")
+    draft.narrative_en = "Both sides agreed not to pursue the follow-up activities."
+    draft.reason_en, draft.reason_zh = "Funding could not be secured.", "未能落实资金。"
+    draft.save()
+    draft.submit(by=focal_point)
+    client.force_login(reader)
+    page = client.get(draft.get_absolute_url()).content.decode()
+    assert "Reason for the delay (English)" in page and "<p>Funding could not be secured.</p>" in page
+    assert "Reason for the delay (Chinese)" in page and "<p>未能落实资金。</p>" in page
+
+
+def test_the_update_page_has_no_reason_section_when_none_was_given(client, draft, reader):
+    client.force_login(reader)
+    assert "Reason for the delay" not in client.get(draft.get_absolute_url()).content.decode()
+
+
 def test_a_second_edit_of_the_same_version_is_refused_and_shows_the_authors_text_back(
     client, draft, focal_point
 ):
@@ -337,7 +397,7 @@ def test_withdrawn_evidence_stays_in_the_history(client, draft, focal_point):
 
 
 def test_a_returned_update_shows_the_comment_and_can_be_resubmitted(client, draft, focal_point, secretariat):
-    draft.status = Status.objects.get(code="ongoing")
+    draft.status, draft.narrative_en = Status.objects.get(code="ongoing"), "The meeting was held."
     draft.save()
     draft.submit(by=focal_point)
     draft.return_for_changes(by=secretariat, comment="Please add the meeting's date.")

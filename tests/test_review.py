@@ -21,7 +21,8 @@ def submitted_update(code, period, organisation, author, role="lead", **values) 
     action_line = line("poa-2026-2030", code)
     if not action_line.ownerships.filter(organisation=organisation).exists():
         own(action_line, organisation, role)
-    update = make_update(action_line, period, organisation, author, status=status("ongoing"), **values)
+    values = {"status": status("ongoing"), "narrative_en": f"Progress on {code}."} | values
+    update = make_update(action_line, period, organisation, author, **values)
     update.submit(by=author)
     return update
 

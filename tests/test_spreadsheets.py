@@ -54,15 +54,17 @@ def data_rows(sheet) -> list[dict]:
 
 
 def fill(period, answers: dict, extra_rows: list[dict] = ()) -> bytes:
-    """The period's template with ``answers`` {(line, owner): (status, English, Chinese)} filled in,
-    and ``extra_rows`` added below, as a person would in Excel."""
+    """The period's template with ``answers`` {(line, owner): (status, English, Chinese, reason in
+    English, in Chinese)} filled in, and ``extra_rows`` added below, as a person would in Excel."""
     workbook = open_workbook(spreadsheets.reporting_template(period))
     sheet = workbook["Updates"]
     column = {key: index for index, key in enumerate(KEYS, start=1)}
     for row in range(3, sheet.max_row + 1):
         key = (sheet.cell(row, column["line"]).value, sheet.cell(row, column["owner"]).value)
         for name, value in zip(
-            ("status", "narrative_en", "narrative_zh"), answers.get(key, ()), strict=False
+            ("status", "narrative_en", "narrative_zh", "reason_en", "reason_zh"),
+            answers.get(key, ()),
+            strict=False,
         ):
             sheet.cell(row, column[name]).value = value
     for values in extra_rows:
@@ -213,7 +215,8 @@ def test_a_status_is_recognised_by_its_code_or_its_english_or_chinese_name(
     client, world, secretariat, name, expected
 ):
     client.force_login(secretariat)
-    report = uploaded(client, world.period, fill(world.period, {("2.8.2", "TEST-OWNER"): (name, "Done.")}))
+    answer = (name, "Done.", "", "The host country postponed the meeting.")  # delayed needs a reason
+    report = uploaded(client, world.period, fill(world.period, {("2.8.2", "TEST-OWNER"): answer}))
     (checked,) = [row for row in report.preview().rows if row.outcome != "skip"]
     assert checked.outcome == "create" and checked.status.code == expected
 
@@ -224,10 +227,18 @@ def test_each_error_is_reported_with_its_row_number_as_in_excel(
     period = world.period
     for code in ("2.8.4", "2.8.5", "2.8.6", "2.8.7"):  # template rows 7 to 10
         own(line("poa-2026-2030", code), world.owner)
-    submitted = make_update(world.lines[1], period, world.owner, focal_point, status=Status.objects.first())
+    first_status = Status.objects.first()
+    submitted = make_update(
+        world.lines[1], period, world.owner, focal_point, status=first_status, narrative_en="Planned."
+    )
     submitted.submit(by=focal_point)
     approved = make_update(
-        world.lines[2], period, world.other_owner, other_focal_point, status=Status.objects.first()
+        world.lines[2],
+        period,
+        world.other_owner,
+        other_focal_point,
+        status=first_status,
+        narrative_en="Planned.",
     )
     approved.submit(by=other_focal_point)
     approved.approve(by=secretariat)
@@ -271,10 +282,10 @@ def test_each_error_is_reported_with_its_row_number_as_in_excel(
             "use one of completed, delayed, discontinued, not-started, ongoing, planned."
         ],
     )
-    assert found[15] == ("error", ["Choose a status."])
+    assert found[15] == ("error", ["Choose a status before submitting."])
     assert found[16] == ("error", ["This row is for the plan poa-2021-2025, not poa-2026-2030."])
     assert found[17] == ("error", ["This row is for the period 2027–2028, not 2026–2027."])
-    assert found[18] == ("error", ["Describe the progress in English or Chinese."])
+    assert found[18] == ("error", ["Describe the progress in English or Chinese before submitting."])
     assert found[19] == ("error", ["Line 2.8.1 for TEST-OWNER is already in row 3."])
     assert found[20] == (
         "error",
@@ -314,6 +325,85 @@ def test_the_preview_lists_rows_by_outcome_and_page(client, world, secretariat, 
     assert [r.number for r in client.get(url + "?show=skipped&page=2").context["page"]] == [6]
     assert "Page 1 of 2" in client.get(url).content.decode()
     assert client.get(url + "?show=nonsense").context["show"] == "all"
+
+
+# A reason for a delay
+
+
+def test_the_template_has_reason_columns_in_both_languages_next_to_the_progress(client, world, secretariat):
+    client.force_login(secretariat)
+    workbook = open_workbook(client.get(template_url(world.period)).content)
+    headers = {key: cell.value for key, cell in zip(KEYS, workbook["Updates"][2], strict=True)}
+    assert KEYS[KEYS.index("narrative_zh") + 1 :][:2] == ["reason_en", "reason_zh"]
+    assert headers["reason_en"].startswith("Reason for the delay (English)")
+    assert headers["reason_zh"].startswith("Reason for the delay (Chinese)")
+    instructions = " ".join(str(cell.value) for cell in workbook["Read me"]["A"])
+    assert "Reason: when the status is delayed, discontinued, say why" in instructions
+
+
+def test_a_delayed_row_without_a_reason_is_an_error_of_its_row_and_nothing_is_saved(
+    client, world, secretariat
+):
+    data = fill(world.period, {("2.8.2", "TEST-OWNER"): ("delayed", "The workshop is postponed.")})
+    client.force_login(secretariat)
+    report = uploaded(client, world.period, data)
+    assert outcomes(client, report)[5] == (
+        "error",
+        ["Say why the line is delayed, in English or Chinese, before submitting."],
+    )
+    response = client.post(report.get_absolute_url(), follow=True)
+    assert "Nothing was saved. 1 row has an error" in response.content.decode()
+    assert not StatusUpdate.objects.exists()
+
+
+def test_a_discontinued_row_with_a_reason_only_in_chinese_is_submitted_with_it(client, world, secretariat):
+    answer = ("discontinued", "Both sides agreed to stop.", "", "", "相关工作已纳入澜湄合作框架。")
+    client.force_login(secretariat)
+    report = uploaded(client, world.period, fill(world.period, {("2.8.2", "TEST-OWNER"): answer}))
+    assert outcomes(client, report)[5] == ("create", [])
+    assert "相关工作已纳入澜湄合作框架。" in client.get(report.get_absolute_url()).content.decode()
+    client.post(report.get_absolute_url())
+    stored = StatusUpdate.objects.get(line=world.lines[1])
+    assert (stored.state, stored.status.code, stored.reason_en, stored.reason_zh) == (
+        "submitted", "discontinued", "", "相关工作已纳入澜湄合作框架。",
+    )  # fmt: skip
+
+
+def test_an_empty_reason_cell_keeps_the_reason_of_the_owners_draft(client, world, focal_point, secretariat):
+    draft = make_update(
+        world.lines[1], world.period, world.owner, focal_point, reason_en="The host asked for more time."
+    )
+    client.force_login(secretariat)
+    report = uploaded(
+        client, world.period, fill(world.period, {("2.8.2", "TEST-OWNER"): ("delayed", "Late.")})
+    )
+    assert outcomes(client, report)[5] == ("update", [])
+    client.post(report.get_absolute_url())
+    draft.refresh_from_db()
+    assert (draft.state, draft.reason_en) == ("submitted", "The host asked for more time.")
+
+
+def test_a_template_without_the_reason_columns_is_still_read_but_a_delayed_row_asks_for_the_reason(
+    client, world, secretariat
+):
+    workbook = open_workbook(
+        fill(
+            world.period,
+            {("2.8.1", "TEST-OWNER"): ("ongoing", "Held."), ("2.8.2", "TEST-OWNER"): ("delayed", "Late.")},
+        )
+    )
+    workbook["Updates"].delete_cols(KEYS.index("reason_en") + 1, len(spreadsheets.REASON_KEYS))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    client.force_login(secretariat)
+    found = outcomes(client, uploaded(client, world.period, buffer.getvalue()))
+    assert found[3] == ("create", [])
+    assert found[5] == (
+        "error",
+        ["Say why the line is delayed, in English or Chinese, before submitting.",
+         "This file is an older template, without the reason columns: download the template again and "
+         "add the reason there."],
+    )  # fmt: skip
 
 
 # An activity in a row
@@ -447,7 +537,13 @@ def test_a_row_with_only_an_activity_is_not_skipped_but_asks_for_the_status_and_
     client.force_login(secretariat)
     extra = [row(world.period, "2.8.2", "TEST-OWNER", status="", en="", **activity())]
     found = outcomes(client, uploaded(client, world.period, fill(world.period, {}, extra_rows=extra)))
-    assert found[7] == ("error", ["Choose a status.", "Describe the progress in English or Chinese."])
+    assert found[7] == (
+        "error",
+        [
+            "Choose a status before submitting.",
+            "Describe the progress in English or Chinese before submitting.",
+        ],
+    )
 
 
 def test_a_template_without_the_activity_columns_is_still_read(client, world, secretariat):
@@ -609,6 +705,7 @@ def test_nothing_is_saved_when_an_update_was_submitted_meanwhile(client, world, 
     client.force_login(secretariat)
     report = uploaded(client, world.period, data)
     draft.status = Status.objects.get(code="delayed")
+    draft.narrative_en, draft.reason_en = "The workshop is postponed.", "The host asked for more time."
     draft.save()
     draft.submit(by=focal_point)
     response = client.post(report.get_absolute_url(), follow=True)

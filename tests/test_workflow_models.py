@@ -14,8 +14,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def update(plan_2026, reader):
+    """A draft with progress to report but no status yet."""
     transport = make_organisation()
-    return make_update(line("poa-2026-2030", "2.8.1"), make_period(plan_2026), transport, reader)
+    return make_update(
+        line("poa-2026-2030", "2.8.1"), make_period(plan_2026), transport, reader,
+        narrative_en="The working group met in Manila.",
+    )  # fmt: skip
 
 
 def ongoing() -> Status:
@@ -86,6 +90,51 @@ def test_illegal_transitions_are_refused(update, administrator, state, move):
 def test_an_update_without_a_status_cannot_be_submitted(update, reader):
     with pytest.raises(IllegalTransition, match="Choose a status"):
         update.submit(by=reader)
+
+
+def test_an_update_without_progress_in_either_language_cannot_be_submitted(update, reader):
+    update.status, update.narrative_en = ongoing(), "  "
+    update.save()
+    with pytest.raises(IllegalTransition, match="Describe the progress in English or Chinese"):
+        update.submit(by=reader)
+    assert update.state == "draft" and not update.transitions.exists()
+
+
+def test_submitting_a_delayed_update_without_a_reason_is_refused(update, reader):
+    update.status = Status.objects.get(code="delayed")
+    update.save()
+    assert update.submission_errors() == {
+        "reason_en": "Say why the line is delayed, in English or Chinese, before submitting."
+    }
+    with pytest.raises(IllegalTransition, match="Say why the line is delayed"):
+        update.submit(by=reader)
+    update.refresh_from_db()
+    assert update.state == "draft" and not update.transitions.exists()
+
+
+def test_a_delayed_update_with_a_reason_only_in_chinese_is_submitted(update, reader):
+    update.status, update.reason_zh = Status.objects.get(code="delayed"), "东道国需要更多筹备时间。"
+    update.save()
+    update.submit(by=reader)
+    update.refresh_from_db()
+    assert (update.state, update.reason_en, update.reason_zh) == ("submitted", "", "东道国需要更多筹备时间。")
+
+
+def test_a_status_an_administrator_flags_as_needing_a_reason_needs_one_too(update, reader):
+    Status.objects.filter(code="planned").update(needs_reason=True)
+    update.status = Status.objects.get(code="planned")
+    update.save()
+    with pytest.raises(IllegalTransition, match="Say why the line is planned"):
+        update.submit(by=reader)
+    update.reason_en = "The partner body is still reviewing its work plan."
+    update.submit(by=reader)
+    assert update.state == "submitted"
+
+
+def test_only_delayed_and_discontinued_need_a_reason_out_of_the_box():
+    assert set(Status.objects.filter(needs_reason=True).values_list("code", flat=True)) == {
+        "delayed", "discontinued",
+    }  # fmt: skip
 
 
 def test_returning_needs_a_comment(update, administrator, reader):

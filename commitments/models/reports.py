@@ -76,7 +76,10 @@ class ReportEdition(models.Model):
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="report_editions")
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
     meeting = models.CharField(
-        _("meeting"), max_length=200, blank=True, help_text=_("For example PMC 10+1 Session, July 2027.")
+        _("Summit"),
+        max_length=200,
+        blank=True,
+        help_text=_("The Summit it went to, from its reporting period."),
     )
     as_of = models.DateTimeField(_("data as of"))
     content = models.JSONField(_("content"), encoder=DjangoJSONEncoder, editable=False)

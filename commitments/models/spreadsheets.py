@@ -2,9 +2,11 @@
 
 An upload keeps the rows of the file as read, nothing more. Whenever it is looked at, its rows
 are checked against the database as it is then (the lines, their owners, the statuses, the funds,
-the updates already there), so a preview never shows a stale verdict. A row's activity is checked
-by the model itself (``Activity.full_clean``), as the update form does. Confirming checks them once
-more and saves all of them or none; a confirmed upload then keeps what it did.
+the updates already there), so a preview never shows a stale verdict. What a row would submit is
+checked by the models' own rules, as the update form does: the update by
+``StatusUpdate.submission_errors`` (a status, progress, a reason for a delay), its activity by
+``Activity.full_clean``. Confirming checks them once more and saves all of them or none; a
+confirmed upload then keeps what it did.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ DONE = {
     UPDATE: gettext_lazy("Draft completed and submitted"),
     SKIP: gettext_lazy("Skipped"),
 }
-SAVED_FIELDS = ["status", "narrative_en", "narrative_zh"]
+SAVED_FIELDS = ["status", "narrative_en", "narrative_zh", "reason_en", "reason_zh"]
 DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-"})
 # The row's activity columns and the fields of Activity they fill.
 ACTIVITY_FIELDS = {
@@ -79,6 +81,16 @@ class CheckedRow:
     def narrative_zh(self) -> str:
         return self.values["narrative_zh"] or (self.update.narrative_zh if self.update else "")
 
+    # A template from before the reason columns has no such values.
+
+    @property
+    def reason_en(self) -> str:
+        return self.values.get("reason_en") or (self.update.reason_en if self.update else "")
+
+    @property
+    def reason_zh(self) -> str:
+        return self.values.get("reason_zh") or (self.update.reason_zh if self.update else "")
+
     def save(self, period: ReportingPeriod, *, by, reason: str) -> StatusUpdate:
         """Create the update or complete the draft, then submit it; call inside a transaction."""
         update = self.update or StatusUpdate(
@@ -86,6 +98,7 @@ class CheckedRow:
         )
         update.status = self.status
         update.narrative_en, update.narrative_zh = self.narrative_en, self.narrative_zh
+        update.reason_en, update.reason_zh = self.reason_en, self.reason_zh
         # Who and why, for the history, also when this runs outside a request.
         update._history_user, update._change_reason = by, reason
         if self.outcome == CREATE:
@@ -176,7 +189,8 @@ def _check(row: dict[str, Any], period: ReportingPeriod, known: Known, first_row
     values = {key: str(value or "").strip() for key, value in row.items() if key != "row"}
     checked = CheckedRow(row["row"], values)
     has_activity = any(values.get(key) for key in ACTIVITY_FIELDS)
-    if not (values["status"] or values["narrative_en"] or values["narrative_zh"] or has_activity):
+    texts = ("status", "narrative_en", "narrative_zh", "reason_en", "reason_zh")
+    if not (any(values.get(key) for key in texts) or has_activity):
         checked.outcome = SKIP  # a line the owner did not report on: a blank row of the template
         return checked
     errors = checked.errors
@@ -210,10 +224,29 @@ def _check(row: dict[str, Any], period: ReportingPeriod, known: Known, first_row
             % {"owner": checked.organisation.acronym, "line": checked.line.code,
                "state": checked.update.get_state_display().lower()}
         )  # fmt: skip
-    elif not (checked.narrative_en or checked.narrative_zh):
-        errors.append(_("Describe the progress in English or Chinese."))
+    else:
+        errors += _submission_errors(checked)
     checked.outcome = ERROR if errors else UPDATE if checked.update else CREATE
     return checked
+
+
+def _submission_errors(checked: CheckedRow) -> list[str]:
+    """What the model says keeps the row's update from being submitted, as it would be saved."""
+    candidate = StatusUpdate(
+        status=checked.status,
+        narrative_en=checked.narrative_en, narrative_zh=checked.narrative_zh,
+        reason_en=checked.reason_en, reason_zh=checked.reason_zh,
+    )  # fmt: skip
+    found = candidate.submission_errors()
+    if checked.values["status"]:
+        found.pop("status", None)  # a status the row names but that does not exist: said already
+    errors = [str(message) for message in found.values()]
+    if "reason_en" in found and "reason_en" not in checked.values:
+        errors.append(
+            _("This file is an older template, without the reason columns: download the template again "
+              "and add the reason there.")
+        )  # fmt: skip
+    return errors
 
 
 def _same(given: str, expected: str) -> bool:
@@ -259,10 +292,9 @@ def _organisation(
 
 
 def _status(name: str, known: Known, errors: list[str]) -> Status | None:
+    """The status the row names; a missing one is the model's rule to report (``_submission_errors``)."""
     status = known.statuses.get(name.casefold())
-    if not name:
-        errors.append(_("Choose a status."))
-    elif status is None:
+    if name and status is None:
         errors.append(
             _("There is no status %(status)s; use one of %(codes)s.")
             % {"status": name, "codes": known.status_codes}
@@ -325,7 +357,8 @@ class ReportUpload(models.Model):
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="report_uploads")
     original_name = models.CharField(gettext_lazy("file name"), max_length=200)
     # [{"row": 3, "plan": …, "period": …, "line": …, "owner": …, "status": …, "narrative_en": …,
-    # "narrative_zh": …}], and once confirmed, each row's "outcome" and the "update" it saved.
+    # "narrative_zh": …, "reason_en": …, …}], and once confirmed, each row's "outcome" and the
+    # "update" it saved.
     rows = models.JSONField(default=list, editable=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(gettext_lazy("uploaded at"), default=timezone.now)

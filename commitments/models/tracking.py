@@ -261,6 +261,14 @@ class Status(Localizable, models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     counts_as_implemented = models.BooleanField(_("counts as implemented"), default=False)
+    counts_as_completed = models.BooleanField(
+        _("counts as completed"), default=False,
+        help_text=_("A line that reaches it in a period is among the progress report's key achievements."),
+    )  # fmt: skip
+    needs_reason = models.BooleanField(
+        _("needs a reason"), default=False,
+        help_text=_("Owners say why (delayed, discontinued); the progress report lists them as challenges."),
+    )  # fmt: skip
 
     class Meta:
         ordering = ["order", "code"]
@@ -371,6 +379,11 @@ class StatusUpdate(models.Model):
     )
     narrative_en = models.TextField(_("progress (English)"), blank=True)
     narrative_zh = models.TextField(_("progress (Chinese)"), blank=True)
+    reason_en = models.TextField(
+        _("reason (English)"), blank=True,
+        help_text=_("Why the line is delayed or discontinued: the Summit report quotes it."),
+    )  # fmt: skip
+    reason_zh = models.TextField(_("reason (Chinese)"), blank=True)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
     # Raised by every save: an edit based on an older version is refused, never merged.
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -416,9 +429,28 @@ class StatusUpdate(models.Model):
             self.version = expected_version + 1
             self.save(update_fields=[*fields, "version", "updated_at"])  # recorded in the history
 
-    def submit(self, *, by) -> None:
+    def submission_errors(self) -> dict[str, str]:
+        """What keeps this update from being submitted, by field: the one rule that the update form,
+        the spreadsheet upload and ``submit`` apply."""
+        errors = {}
         if self.status_id is None:
-            raise IllegalTransition(_("Choose a status before submitting."))
+            errors["status"] = _("Choose a status before submitting.")
+        if not (self.narrative_en.strip() or self.narrative_zh.strip()):
+            errors["narrative_en"] = _("Describe the progress in English or Chinese before submitting.")
+        if (
+            self.status_id
+            and self.status.needs_reason
+            and not (self.reason_en.strip() or self.reason_zh.strip())
+        ):
+            errors["reason_en"] = _(
+                "Say why the line is %(status)s, in English or Chinese, before submitting."
+            ) % {"status": str(self.status).lower()}
+        return errors
+
+    def submit(self, *, by) -> None:
+        errors = self.submission_errors()
+        if errors:
+            raise IllegalTransition(" ".join(str(message) for message in errors.values()))
         self._move("submit", by=by)
 
     def approve(self, *, by, comment: str = "") -> None:

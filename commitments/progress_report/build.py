@@ -54,7 +54,6 @@ from .content import (
 )
 
 LANGUAGES = {"en": "en", "zh": "zh-hans"}  # report language → interface language of its labels
-COMPLETED = "completed"
 
 
 def build_report(
@@ -110,7 +109,14 @@ def read_content(
         prepared_by=prepared_by(language),
         is_final=is_final,
         statuses=[
-            StatusInfo(s.code, str(s.localized("label", language)), s.colour, s.counts_as_implemented)
+            StatusInfo(
+                s.code,
+                str(s.localized("label", language)),
+                s.colour,
+                s.counts_as_implemented,
+                s.counts_as_completed,
+                s.needs_reason,
+            )
             for s in statuses
         ],
         overall=tally([line for pillar in pillars for line in pillar.lines()], codes),
@@ -160,7 +166,16 @@ class Snapshot:
         updates = StatusUpdate.history.as_of(as_of).filter(
             period_id=period.pk, state=StatusUpdate.State.APPROVED, **in_plan
         )
-        approved = latest(updates, "line_id", "status__code", "narrative_en", "narrative_zh", *body)
+        approved = latest(
+            updates,
+            "line_id",
+            "status__code",
+            "narrative_en",
+            "narrative_zh",
+            "reason_en",
+            "reason_zh",
+            *body,
+        )
         self.updates = grouped(approved, "line_id")
         self.bodies = {update["organisation_id"] for update in approved}
 
@@ -230,6 +245,9 @@ def update_info(update: dict[str, Any], line: ActionLine, data: Snapshot, langua
     return UpdateInfo(
         body=body,
         narrative=bilingual(update["narrative_en"], update["narrative_zh"], language),
+        reason=bilingual(update["reason_en"], update["reason_zh"], language)
+        if update["reason_en"] or update["reason_zh"]
+        else None,
         activities=[
             ActivityInfo(
                 date=a["date"],
@@ -320,8 +338,9 @@ def compare_with_previous(content: ReportContent, plan: Plan, period: ReportingP
                 "date": wording.day(content, earlier.as_of),
             }
     before = {line.code: line.status for line in earlier.lines()} if earlier else {}
+    completed = content.completed_codes()
     for line in content.lines():
-        line.completed_in_period = line.status == COMPLETED and before.get(line.code) != COMPLETED
+        line.completed_in_period = line.status in completed and before.get(line.code) not in completed
     if earlier is None:
         return
     remember(content.overall, earlier.overall)

@@ -25,6 +25,8 @@ class StatusInfo:
     label: str  # in the report's language
     colour: str  # "#rrggbb"
     counts_as_implemented: bool
+    counts_as_completed: bool = False  # a line reaching it in the period is a key achievement
+    needs_reason: bool = False  # delayed, discontinued: listed among the challenges
 
 
 @dataclass
@@ -77,6 +79,7 @@ class UpdateInfo:
     body: str  # the body's name in the report's language
     narrative: Text
     activities: list[ActivityInfo] = field(default_factory=list)
+    reason: Text | None = None  # why the line is delayed or discontinued, when the body said
 
 
 @dataclass
@@ -173,6 +176,14 @@ class ReportContent:
     def unreported(self) -> list[LineInfo]:
         return [line for line in self.lines() if line.status is None]
 
+    def completed_codes(self) -> set[str]:
+        return {status.code for status in self.statuses if status.counts_as_completed}
+
+    def troubled(self) -> list[LineInfo]:
+        """Lines whose status needs a reason (delayed, discontinued): the report's challenges."""
+        codes = {status.code for status in self.statuses if status.needs_reason}
+        return [line for line in self.lines() if line.status in codes]
+
     def status(self, code: str | None) -> StatusInfo | None:
         return next((s for s in self.statuses if s.code == code), None)
 
@@ -204,7 +215,12 @@ class ReportContent:
 
         def line(d):
             updates = [
-                UpdateInfo(u["body"], Text(**u["narrative"]), [activity(a) for a in u["activities"]])
+                UpdateInfo(
+                    u["body"],
+                    Text(**u["narrative"]),
+                    [activity(a) for a in u["activities"]],
+                    Text(**u["reason"]) if u.get("reason") else None,
+                )
                 for u in d["updates"]
             ]
             return LineInfo(**{

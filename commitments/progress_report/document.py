@@ -290,7 +290,7 @@ def sum_table(content, name, caption, label, funded, key, order=None) -> Table:
 
 
 def challenges(content: ReportContent, heading: str) -> list:
-    troubled = [line for line in content.lines() if line.status in ("delayed", "discontinued")]
+    troubled = content.troubled()
     unreported = content.overall.no_report
     blocks: list = [Heading(1, heading, "challenges")]
     if troubled:
@@ -333,8 +333,10 @@ def challenges(content: ReportContent, heading: str) -> list:
 
 
 def reason(content: ReportContent, line: LineInfo) -> str:
-    """What the owners wrote, each account shortened on its own and marked when in the other language."""
-    texts = [update.narrative for update in line.updates if update.narrative.text]
+    """Why the owners say the line is delayed or discontinued, each account shortened on its own and
+    marked when in the other language; where an owner gave no reason, its account of progress."""
+    texts = [update.reason or update.narrative for update in line.updates]
+    texts = [text for text in texts if text.text]
     limit = REASON_CHARACTERS // max(len(texts), 1)
     shortened = [
         wording.marked(content, Text(wording.abridged(text.text, limit), text.language, text.is_fallback))

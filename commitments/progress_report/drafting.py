@@ -8,12 +8,13 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ..models import Activity
 from . import wording
 from .content import ActivityInfo, AreaInfo, PillarInfo, ReportContent, distinct
 
 ACTIVITIES_PER_AREA = 2
 # Which activities a summary names first: the secretariat's highlights, then meetings and projects.
-KIND_ORDER = {"meeting": 1, "project": 2, "training": 3, "event": 4, "other": 5}
+KIND_ORDER = {kind: order for order, kind in enumerate(Activity.Kind.values)}  # meetings, then projects …
 
 
 def pillar_summary(content: ReportContent, pillar: PillarInfo) -> list[str]:
@@ -48,13 +49,21 @@ def main_activities(area: AreaInfo) -> list[ActivityInfo]:
 
 
 def area_sentence(content: ReportContent, pillar: PillarInfo, area: AreaInfo, activities) -> str:
-    items = [wording.activity_line(content, activity) for activity in activities]
+    items = [named(content, activity) for activity in activities]
     # An area of its own, or the pillar's lines outside any area.
     topic = area.title.text if area.code else wording.pillar_name(pillar)
     return _("%(area)s: the main activities included %(activities)s.") % {
         "area": topic,
         "activities": wording.sentence_list(content, items),
     }
+
+
+def named(content: ReportContent, activity: ActivityInfo) -> str:
+    """An activity as the running text names it: "the 29th ASEAN–China Summit (Singapore, …)"."""
+    text = wording.activity_line(content, activity)
+    if content.language == "en" and activity.title.language == "en" and not text.lower().startswith("the "):
+        return f"the {text}"
+    return text
 
 
 def funding(content: ReportContent, pillar: PillarInfo) -> str:
@@ -73,7 +82,7 @@ def funding(content: ReportContent, pillar: PillarInfo) -> str:
 
 def way_forward(content: ReportContent) -> list[str]:
     tally = content.overall
-    delayed = sum(1 for line in content.lines() if line.status in ("delayed", "discontinued"))
+    delayed = len(content.troubled())
     paragraphs = [
         _(
             "ASEAN and China will continue to implement the Plan of Action through the existing ASEAN–China "

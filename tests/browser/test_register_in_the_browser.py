@@ -22,7 +22,10 @@ ECONOMIC_PILLAR = {"en": "2. Economic cooperation", "zh-hans": "2. 经济合作"
 def confirm(code: str, period, status: str, owner, focal, officer) -> None:
     """Take a line through an owner's approved update to a confirmed status for the period."""
     action_line = line("poa-2026-2030", code)
-    update = make_update(action_line, period, owner, focal, status=Status.objects.get(code=status))
+    update = make_update(
+        action_line, period, owner, focal, status=Status.objects.get(code=status),
+        narrative_en=f"Progress on {code}.",
+    )  # fmt: skip
     update.submit(by=focal)
     update.approve(by=officer)
     PeriodStatus.objects.get(line=action_line, period=period).confirm(by=officer)

@@ -110,6 +110,14 @@ NARRATIVES = [
      "双方就下一阶段合作重点交换了意见。"),
     ("A pilot project was launched in three Member States.", "在三个成员国启动了试点项目。"),
 ]  # fmt: skip
+# Why a line is delayed or discontinued, as its owner says.
+REASONS = [
+    ("Funding has not yet been secured.", "资金尚未落实。"),
+    ("The host country postponed the meeting to next year.", "东道国将会议推迟至明年举行。"),
+    ("The partner body's priorities have changed.", "合作方机构的工作重点有所调整。"),
+    ("The project proposal is still under review by the ASEAN-China Cooperation Fund.",
+     "项目申请仍在中国—东盟合作基金审议中。"),
+]  # fmt: skip
 PLACES = [
     ("Jakarta", "雅加达"), ("Beijing", "北京"), ("Kuala Lumpur", "吉隆坡"), ("Manila", "马尼拉"),
     ("Bangkok", "曼谷"), ("Hanoi", "河内"), ("Singapore", "新加坡"), ("Vientiane", "万象"),
@@ -493,6 +501,9 @@ def make_updates(
                 if state == "draft" and rng.random() < 0.5:
                     code = None
                 key = (line.pk, period.pk, ownership.organisation_id)
+                texts = narratives(rng)
+                if code and cast.statuses[code].needs_reason:
+                    texts |= reasons(rng, texts)
                 updates[key] = StatusUpdate(
                     line=line,
                     period=period,
@@ -501,7 +512,7 @@ def make_updates(
                     state=state,
                     version={"draft": 1, "submitted": 2, "returned": 3, "approved": 3}[state],
                     author=cast.focal_points[ownership.organisation_id],
-                    **narratives(rng),
+                    **texts,
                 )
     StatusUpdate.objects.bulk_create(updates.values(), batch_size=BATCH)
     return updates
@@ -516,6 +527,15 @@ def narratives(rng: random.Random) -> dict[str, str]:
     zh = "".join(sentence.format(**values) for _en, sentence in sentences)
     languages = rng.choices(["both", "en", "zh"], [60, 25, 15])[0]
     return {"narrative_en": en if languages != "zh" else "", "narrative_zh": zh if languages != "en" else ""}
+
+
+def reasons(rng: random.Random, texts: dict[str, str]) -> dict[str, str]:
+    """A reason for a delay, in the languages of the narrative."""
+    en, zh = rng.choice(REASONS)
+    return {
+        "reason_en": en if texts["narrative_en"] else "",
+        "reason_zh": zh if texts["narrative_zh"] else "",
+    }
 
 
 def make_details(

@@ -85,6 +85,9 @@ class DemoUpdate(NamedTuple):
     moves: tuple[tuple[str, str], ...]
     narrative_en: str = ""
     narrative_zh: str = ""
+    # Why the line is delayed or discontinued: submitting such an update needs one.
+    reason_en: str = ""
+    reason_zh: str = ""
     activities: tuple[DemoActivity, ...] = ()
     evidence: tuple[DemoEvidence, ...] = ()
 
@@ -117,11 +120,16 @@ UPDATES = [
                                  "中国—东盟航空运输工作组会议", "meeting", "Online", "线上", "ATM+China"),),
     ),
     DemoUpdate(
-        "2.8.3", "ATM+China", "focal", "ongoing", (SUBMIT,),
+        "2.8.3", "ATM+China", "focal", "delayed", (SUBMIT,),
         narrative_en=(
             "A workshop on sustainable and smart shipping solutions for the ASEAN Single Shipping Market "
             "was held in Guangzhou; a joint study on green port standards is planned for 2027."
         ),
+        reason_en=(
+            "The joint study on green port standards, first planned to start in 2026, is waiting for the "
+            "ASEAN-China Cooperation Fund to approve its funding."
+        ),
+        reason_zh="绿色港口标准联合研究原计划于2026年启动，目前正等待中国—东盟合作基金批准资金支持。",
         activities=(DemoActivity(date(2026, 8, 19), "Workshop on sustainable and smart shipping",
                                  "可持续和智慧航运研讨会", "training", "Guangzhou", "广州",
                                  "Ministry of Transport of China; ASEAN Secretariat",
@@ -266,6 +274,8 @@ def add_update(
         status=Status.objects.get(code=demo.status) if demo.status else None,
         narrative_en=demo.narrative_en,
         narrative_zh=demo.narrative_zh,
+        reason_en=demo.reason_en,
+        reason_zh=demo.reason_zh,
     )
     for activity in demo.activities:
         fund = Fund.objects.get(acronym=activity.fund) if activity.fund else None

@@ -3,8 +3,9 @@
 Anyone can regenerate the sample report from it; the report's tests and
 ``bench/report_benchmark.py`` read it. It is not the demo (load_demo_data): it reports on most
 lines, by their lead owners and some supporting ones, with meetings, projects, trainings and
-events, funds and highlights, in both languages or only one; and it leaves a few drafts,
-submissions and a returned update that the report must not show.
+events, funds and highlights, and the owners' reasons for delayed and discontinued lines, in both
+languages or only one; and it leaves a few drafts, submissions and a returned update that the
+report must not show.
 
 Everything is made through the models' verbs, so django-simple-history records it, and the report
 reads the history as of the period's cut-off: the period must still be running. It is therefore
@@ -72,6 +73,8 @@ FUND_AREAS = {"ACMCF": {"1.4", "2.5"}, "LMC-SF": {"5", "2.3", "3.10", "3.11", "4
 HIGHLIGHTS = 10
 TITLES_IN_ONE_LANGUAGE = {"en": 10, "zh": 6}
 NARRATIVES_IN_ONE_LANGUAGE = {"en": 8, "zh": 6}
+# Reasons for a delay given in one language only, besides those of updates written in one language.
+REASONS_IN_ONE_LANGUAGE = {"en": 2, "zh": 2}
 # Updates the report must leave out, on lines otherwise unreported: state and status.
 PENDING = [("draft", None), ("draft", "planned"), ("draft", "ongoing"), ("submitted", "ongoing"),
            ("submitted", "completed"), ("submitted", "planned"), ("returned", "completed")]  # fmt: skip
@@ -204,6 +207,14 @@ REASONS = {
          "相关工作已纳入澜沧江—湄公河合作框架开展"),
         ("funding could not be secured", "未能落实资金"),
     ],
+}  # fmt: skip
+# The reason an owner gives, around a cause of REASONS; a status an administrator flags as needing
+# a reason reads as a delay.
+REASON_SENTENCES = {
+    "not-started": ("Implementation has not yet started because {en}.", "由于{zh}，该行动项尚未启动。"),
+    "delayed": ("Implementation is behind schedule because {en}.", "由于{zh}，该行动项实施进度有所滞后。"),
+    "discontinued": ("Both sides agreed to discontinue this action line because {en}.",
+                     "由于{zh}，经双方商定，该行动项不再继续实施。"),
 }  # fmt: skip
 DOCUMENTS = {
     Activity.Kind.MEETING: [("Chair's statement", "主席声明"), ("Summary record", "会议纪要")],
@@ -427,8 +438,11 @@ class Report:
     status: str | None
     lead: Organisation | None = None  # for a supporting owner
     activities: list[SampleActivity] = field(default_factory=list)
+    cause: tuple[str, str] | None = None  # of REASONS: why it is not started, delayed or discontinued
     narrative_en: str = ""
     narrative_zh: str = ""
+    reason_en: str = ""
+    reason_zh: str = ""
     evidence: bool = False
 
 
@@ -456,6 +470,7 @@ class Sample:
         approved = [report for report in reports if report.state == StatusUpdate.State.APPROVED]
         self.spread(approved)
         self.write_narratives(approved)
+        self.write_reasons(approved)
         for report in self.rng.sample(approved, len(approved) // 2):
             report.evidence = True
         reports += self.plan_pending(unreported)
@@ -527,7 +542,10 @@ class Sample:
             )
             if state != StatusUpdate.State.DRAFT:
                 report.activities = self.activities_for(report)[:1]
+            report.cause = self.cause(report.status)
             report.narrative_en, report.narrative_zh = narrative(report, self)
+            if self.needs_reason(report.status):
+                report.reason_en, report.reason_zh = reason(report)
             reports.append(report)
         return reports
 
@@ -667,9 +685,19 @@ class Sample:
         for number, activity in enumerate(rng.sample(plain, min(only_en + only_zh, len(plain)))):
             activity.language = "en" if number < only_en else "zh"
 
+    def cause(self, status: str | None) -> tuple[str, str] | None:
+        """Why a line is not started, delayed or discontinued, or has another status that needs a reason."""
+        if status in REASONS:
+            return self.rng.choice(REASONS[status])
+        return self.rng.choice(REASONS["delayed"]) if self.needs_reason(status) else None
+
+    def needs_reason(self, status: str | None) -> bool:
+        return status is not None and self.statuses[status].needs_reason
+
     def write_narratives(self, reports: list[Report]) -> None:
         """Both languages, but for a few reports in English only and a few in Chinese only."""
         for report in reports:
+            report.cause = self.cause(report.status)
             report.narrative_en, report.narrative_zh = narrative(report, self)
         only_en, only_zh = NARRATIVES_IN_ONE_LANGUAGE.values()
         for number, report in enumerate(self.rng.sample(reports, min(only_en + only_zh, len(reports)))):
@@ -677,6 +705,22 @@ class Sample:
                 report.narrative_zh = ""
             else:
                 report.narrative_en = ""
+
+    def write_reasons(self, reports: list[Report]) -> None:
+        """The reason of each report whose status needs one, in the languages of its narrative, and
+        for a few more in English only or in Chinese only."""
+        troubled = [report for report in reports if self.needs_reason(report.status)]
+        for report in troubled:
+            reason_en, reason_zh = reason(report)
+            report.reason_en = reason_en if report.narrative_en else ""
+            report.reason_zh = reason_zh if report.narrative_zh else ""
+        both = [report for report in troubled if report.reason_en and report.reason_zh]
+        only_en, only_zh = REASONS_IN_ONE_LANGUAGE.values()
+        for number, report in enumerate(self.rng.sample(both, min(only_en + only_zh, len(both)))):
+            if number < only_en:
+                report.reason_zh = ""
+            else:
+                report.reason_en = ""
 
     # Writing it, as the owners and the secretariat would.
 
@@ -688,6 +732,7 @@ class Sample:
             line=report.line, period=self.period, organisation=report.organisation, author=focal,
             status=self.statuses[report.status] if report.status else None,
             narrative_en=report.narrative_en, narrative_zh=report.narrative_zh,
+            reason_en=report.reason_en, reason_zh=report.reason_zh,
         )  # fmt: skip
         highlighted_at = timezone.now()
         for activity in report.activities:
@@ -782,10 +827,15 @@ def narrative(report: Report, sample: Sample) -> tuple[str, str]:
         sentences.append(first_sentence(first, report.status))
         if others:
             sentences.append(later_sentence(others))
-    # An owner explaining a delay starts with why, as the report's challenges quote its opening.
-    at = 0 if report.status in ("delayed", "discontinued") else len(sentences)
-    sentences.insert(at, status_sentence(report, sample))
+    sentences.append(status_sentence(report, sample))
     return " ".join(en for en, _zh in sentences), "".join(zh for _en, zh in sentences)
+
+
+def reason(report: Report) -> tuple[str, str]:
+    """Why the line is delayed or discontinued, in a sentence of its own: the report quotes it."""
+    sentence_en, sentence_zh = REASON_SENTENCES.get(report.status, REASON_SENTENCES["delayed"])
+    cause_en, cause_zh = report.cause
+    return sentence_en.format(en=cause_en), sentence_zh.format(zh=cause_zh)
 
 
 def first_sentence(activity: SampleActivity, status: str | None) -> tuple[str, str]:
@@ -872,7 +922,7 @@ def status_sentence(report: Report, sample: Sample) -> tuple[str, str]:
         ],
     }  # fmt: skip
     if report.status in REASONS:
-        reason_en, reason_zh = rng.choice(REASONS[report.status])
+        reason_en, reason_zh = report.cause
         planned_for = sample.day()
         choices = {
             "not-started": [

@@ -472,3 +472,9 @@ def test_the_challenges_quote_the_reasons_the_owners_gave(sample):
     assert sample.reasons and set(sample.reasons) <= set(quoted)
     for code, reason in sample.reasons.items():
         assert quoted[code].startswith(reason[:60]), (code, quoted[code], reason)
+
+
+def test_the_chinese_word_file_adds_no_space_between_chinese_and_digits_on_the_page(sample):
+    defaults = word(sample, "zh").styles.element.find(qn("w:docDefaults"))
+    assert {element.get(qn("w:val")) for element in defaults.iter(qn("w:autoSpaceDN"))} == {"0"}
+    assert {element.get(qn("w:val")) for element in defaults.iter(qn("w:autoSpaceDE"))} == {"0"}

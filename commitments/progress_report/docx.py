@@ -35,6 +35,28 @@ HEAD_FILL = "E8ECF1"
 GROUP_FILL = "F4F6F8"
 CELL_MARGIN = 50  # twentieths of a point on each side of a cell's text (about 0.9 mm)
 HEADING_STYLES = {1: "Heading 1", 2: "Heading 2", 3: "Heading 3"}
+# What follows w:autoSpaceDE and w:autoSpaceDN in a paragraph's properties (ECMA-376 CT_PPrBase).
+AFTER_AUTO_SPACE = (
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
 
 
 def render(content: ReportContent) -> bytes:
@@ -274,6 +296,19 @@ def set_up(document, content: ReportContent, style: dict) -> None:
     language = document.styles.element.find(qn("w:docDefaults")).find(".//" + qn("w:lang"))
     language.set(qn("w:val"), "en-GB")
     language.set(qn("w:eastAsia"), "zh-CN")
+    if content.language == "zh":
+        # Chinese is set without the extra space Word and LibreOffice put between it and Latin text
+        # or digits ("2026 年"): the text has none, and the page should show none.
+        defaults = (
+            document.styles.element.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr"))
+        )
+        # Word reads it from the defaults, LibreOffice from the styles.
+        for properties in [defaults, *(style[name].element.get_or_add_pPr() for name in style)]:
+            for name in ("w:autoSpaceDE", "w:autoSpaceDN"):
+                element = OxmlElement(name)
+                element.set(qn("w:val"), "0")
+                # In the place the schema gives it, or Word and LibreOffice ignore it.
+                properties.insert_element_before(element, *AFTER_AUTO_SPACE)
 
     properties = document.core_properties
     properties.title = wording.document_title(content)

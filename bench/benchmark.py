@@ -31,6 +31,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "benchmark-only-not-a-secret")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+# The pages are requested over plain HTTP by Django's test client; with DEBUG off they would be
+# redirected to HTTPS.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 
 # Whitenoise warns when collectstatic has not been run; the pages are measured, not the files.
 warnings.filterwarnings("ignore", "No directory at", UserWarning)

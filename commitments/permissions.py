@@ -14,12 +14,13 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from .models import Evidence, Organisation, Ownership, ReportEdition, StatusUpdate
+from .models.logins import UNLOCK_ACCOUNTS
 from .models.reports import FINALISE, WITHDRAW
-from .models.tracking import EDIT_REPORT_TEXTS
+from .models.tracking import EDIT_REPORT_TEXTS, REVIEW_UPDATES
 
 READ = "commitments.view_actionline"
 REPORT = "commitments.change_statusupdate"
-REVIEW = "commitments.review_statusupdate"
+REVIEW = REVIEW_UPDATES
 ASSIGN_OWNERS = "commitments.change_ownership"
 RUN_PERIODS = "commitments.change_reportingperiod"
 
@@ -32,6 +33,7 @@ reviewer_of_updates_required = permission_required(REVIEW, raise_exception=True)
 owner_assigner_required = permission_required(ASSIGN_OWNERS, raise_exception=True)
 period_runner_required = permission_required(RUN_PERIODS, raise_exception=True)
 report_editor_required = permission_required(EDIT_REPORT_TEXTS, raise_exception=True)
+account_unlocker_required = permission_required(UNLOCK_ACCOUNTS, raise_exception=True)
 
 
 def reporting_organisations(user) -> QuerySet[Organisation]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, plans, register, reporting, reports, review, running, spreadsheets
+from .views import accounts, dashboard, plans, register, reporting, reports, review, running, spreadsheets
 
 app_name = "commitments"
 
@@ -46,4 +46,6 @@ urlpatterns = [
     path("periods/<int:pk>/edit/", running.period_edit, name="period-edit"),
     path("periods/<int:pk>/open/", running.period_switch, {"action": "open"}, name="period-open"),
     path("periods/<int:pk>/close/", running.period_switch, {"action": "close"}, name="period-close"),
+    path("accounts/locked/", accounts.lockout_list, name="lockouts"),
+    path("accounts/locked/unlock/", accounts.lockout_unlock, name="lockout-unlock"),
 ]

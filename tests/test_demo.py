@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from commitments.management.commands.create_demo_accounts import DEMO_ACCOUNTS
 from commitments.models import (
@@ -31,6 +32,7 @@ def create_demo_accounts(*args: str) -> str:
 
 @pytest.fixture(autouse=True)
 def demo_settings(settings):
+    settings.DEBUG = True  # as on a developer's machine; with DEBUG off nothing is created without --demo
     settings.TRACKER_DEMO_DATA = True
     # Each run hashes five passwords; the default hasher is slow on purpose.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -48,7 +50,8 @@ def test_every_role_has_a_demo_account_that_logs_in_with_the_printed_password(
         user = django_user_model.objects.get(username=account.username)
         assert list(user.groups.values_list("name", flat=True)) == [account.role]
         assert user.email == f"{account.username}@example.org"
-        assert client.login(username=account.username, password=account.password), account.username
+        credentials = {"username": account.username, "password": account.password}
+        assert client.post(reverse("login"), credentials).status_code == 302, account.username
     assert {account.role for account in DEMO_ACCOUNTS} == {
         "Administrator", "Secretariat officer", "Focal point", "Reviewer",
     }  # fmt: skip
@@ -188,7 +191,8 @@ def test_a_second_run_creates_nothing_and_keeps_a_changed_password(demo, django_
         model.objects.count() for model in (django_user_model, Ownership, StatusUpdate, PeriodStatus)
     ] == (counts)
     assert "0 created; 5 existed already" in output and "Demo data already present" in output
-    assert client.login(username="focal", password="my-own-secret-2026")
+    credentials = {"username": "focal", "password": "my-own-secret-2026"}
+    assert client.post(reverse("login"), credentials).status_code == 302
 
 
 def test_no_demo_creates_the_accounts_but_no_tracking_data(django_user_model):

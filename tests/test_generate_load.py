@@ -198,6 +198,20 @@ def test_a_status_is_confirmed_only_when_all_the_updates_of_the_line_are_approve
         assert not pending.exclude(state="approved").exists()
 
 
+def test_nobody_reviews_an_update_or_confirms_a_status_of_their_own(load_plan):
+    """The load is written in bulk, past the model's verbs: it keeps their separation of duties."""
+    updates = StatusUpdate.objects.filter(line__plan=load_plan).prefetch_related("transitions__by")
+    decisions = [
+        (update, step.by)
+        for update in updates
+        for step in update.transitions.all()
+        if step.to_state in ("approved", "returned")
+    ]
+    assert decisions and not [(update.pk, by) for update, by in decisions if update.is_own(by)]
+    confirmed = PeriodStatus.objects.confirmed().filter(line__plan=load_plan).select_related("confirmed_by")
+    assert confirmed and not [s.pk for s in confirmed if s.is_own(s.confirmed_by)]
+
+
 def test_the_output_gives_the_counts(generated):
     assert "1 plans, 30 action lines" in generated
     assert f"{StatusUpdate.objects.filter(line__plan__code='load-01').count()} status updates" in generated

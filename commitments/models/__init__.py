@@ -1,5 +1,6 @@
 """The commitments app's models: the plans and their text, and their tracking."""
 
+from .logins import LoginAttempt
 from .plans import (
     EXPORT_FIELDS,
     ActionLine,
@@ -35,6 +36,7 @@ __all__ = [
     "Evidence",
     "Fund",
     "Localized",
+    "LoginAttempt",
     "Organisation",
     "Ownership",
     "Part",

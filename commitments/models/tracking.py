@@ -279,8 +279,16 @@ class Status(Localizable, models.Model):
         return self.localized("label")
 
 
+# Who approves and returns status updates (migration 0003: secretariat officers and administrators).
+REVIEW_UPDATES = "commitments.review_statusupdate"
+
+
 class IllegalTransition(Exception):
     """A status update asked to move where its life cycle does not allow."""
+
+
+class OwnWork(IllegalTransition):
+    """Someone asked to approve, return or confirm what they wrote or submitted themselves."""
 
 
 class EditConflict(Exception):
@@ -447,6 +455,18 @@ class StatusUpdate(models.Model):
             ) % {"status": str(self.status).lower()}
         return errors
 
+    def is_own(self, user) -> bool:
+        """Whether ``user`` wrote this update or submitted it, at any time: separation of duties
+        keeps them from approving or returning it, and from confirming its line's period status,
+        whatever their groups."""
+        # Reads the prefetched transitions when there are (``with_details``).
+        submitters = {step.by_id for step in self.transitions.all() if step.to_state == self.State.SUBMITTED}
+        return user.pk is not None and (user.pk == self.author_id or user.pk in submitters)
+
+    def may_review(self, user) -> bool:
+        """Whether ``user`` may approve or return this update now: what the update page offers."""
+        return self.state == self.State.SUBMITTED and user.has_perm(REVIEW_UPDATES) and not self.is_own(user)
+
     def submit(self, *, by) -> None:
         errors = self.submission_errors()
         if errors:
@@ -454,14 +474,20 @@ class StatusUpdate(models.Model):
         self._move("submit", by=by)
 
     def approve(self, *, by, comment: str = "") -> None:
+        self._refuse_own(by)
         with transaction.atomic():
             self._move("approve", by=by, comment=comment)
             PeriodStatus.propose(self.line, self.period)
 
     def return_for_changes(self, *, by, comment: str) -> None:
+        self._refuse_own(by)
         if not comment.strip():
             raise IllegalTransition(_("Say what needs to change when returning an update."))
         self._move("return", by=by, comment=comment)
+
+    def _refuse_own(self, user) -> None:
+        if self.is_own(user):
+            raise OwnWork(_("You wrote or submitted this update: another officer reviews it."))
 
     def _move(self, action: str, *, by, comment: str = "") -> None:
         sources, target = self.MOVES[action]
@@ -479,6 +505,8 @@ class StatusUpdate(models.Model):
             UpdateTransition.objects.create(
                 update=self, from_state=self.state, to_state=target, by=by, comment=comment
             )
+            # Steps prefetched before this one would hide its author from ``is_own``.
+            getattr(self, "_prefetched_objects_cache", {}).pop("transitions", None)
             self.state, self.version = target, self.version + 1
             # The conditional update above is the guard; this save writes the same values so
             # that django-simple-history records the move.
@@ -752,7 +780,16 @@ class PeriodStatus(models.Model):
     def differs_from_proposal(self) -> bool:
         return self.proposed_id is not None and self.status_id != self.proposed_id
 
+    def is_own(self, user) -> bool:
+        """Whether ``user`` wrote or submitted an approved update of this line for this period."""
+        updates = StatusUpdate.objects.approved().in_period(self.period_id).filter(line=self.line_id)
+        return any(update.is_own(user) for update in updates.prefetch_related("transitions"))
+
     def confirm(self, *, by, status: Status | None = None, reason: str = "") -> None:
+        if self.is_own(by):
+            raise OwnWork(
+                _("You wrote or submitted an update of this line: another officer confirms its status.")
+            )
         chosen = status or self.proposed
         if chosen is None:
             raise IllegalTransition(_("There is no proposed status to confirm; choose one."))

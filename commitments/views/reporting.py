@@ -5,11 +5,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tracker.middleware import take_kept_post
+
 from .. import notifications, permissions
 from ..forms import ReviewForm, UpdateEditor
 from ..models import Ownership, ReportingPeriod, StatusUpdate
 from ..models.tracking import EditConflict, IllegalTransition
 from ..permissions import reader_required
+from .review import decision_context
 
 
 @reader_required
@@ -55,7 +58,12 @@ def update_edit(request, pk: int):
     if not update.is_editable or not update.period.is_open:
         messages.info(request, _("This update can no longer be edited."))
         return redirect("commitments:update-detail", update.pk)
-    editor = UpdateEditor(update, request.POST or None, request.FILES or None)
+    # What was being saved when the session ended, back after log-in: bound as it was sent, with
+    # the version it was based on, so that saving it still notices someone else's save meanwhile.
+    kept = take_kept_post(request)
+    if kept and request.method == "GET":
+        messages.info(request, _("Your text was kept; check it and save again (files must be chosen again)."))
+    editor = UpdateEditor(update, request.POST or kept or None, request.FILES or None)
     if request.method == "POST" and editor.is_valid():
         try:
             editor.save(by=request.user)
@@ -80,8 +88,7 @@ def update_detail(request, pk: int):
         "can_edit": update.is_editable
         and update.period.is_open
         and permissions.can_edit(request.user, update),
-        "can_review": update.state == StatusUpdate.State.SUBMITTED
-        and request.user.has_perm(permissions.REVIEW),
         "review_form": ReviewForm(initial={"version": update.version}),
+        **decision_context(request.user, update),
     }
     return render(request, "commitments/update_detail.html", context)

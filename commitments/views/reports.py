@@ -1,6 +1,8 @@
 """The Summit progress report: the secretariat's texts and highlights, drafts generated on demand,
 final editions stored and listed."""
 
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -26,6 +28,10 @@ from ..permissions import reader_required, report_editor_required, report_finali
 from ..progress_report.build import build_report
 from ..progress_report.pdf import PdfUnavailable
 from .dashboard import chosen_period, chosen_plan
+
+# The report's HTML is one self-contained file with its own <style> (and a policy of its own in a
+# <meta>, for when it is opened from a disk); served from here, its style must be allowed too.
+report_styles_allowed = csp_replace({"style-src": [SELF, UNSAFE_INLINE]})
 
 
 @reader_required
@@ -65,6 +71,7 @@ def report_texts(period: ReportingPeriod) -> list[dict]:
 
 
 @reader_required
+@report_styles_allowed
 def report_generate(request):
     """A draft in the chosen format, as of the period's cut-off."""
     plan = Plan.objects.filter(code=request.GET.get("plan")).first()
@@ -155,6 +162,7 @@ def edition_withdraw(request, pk: int):
 
 
 @reader_required
+@report_styles_allowed
 def edition_download(request, pk: int, fmt: str):
     file = get_object_or_404(EditionFile.objects.select_related("edition__plan", "edition__period"),
                              edition=pk, format=fmt)  # fmt: skip

@@ -23,6 +23,7 @@ def review_queue(request, bulk_form: BulkReviewForm | None = None):
     queue = list(StatusUpdate.objects.review_queue().with_details())
     previous = StatusUpdate.objects.latest_approved_before(queue)
     for update in queue:
+        update.own = update.is_own(request.user)
         update.previous = previous.get((update.line_id, update.organisation_id))
         update.changes = {
             language: text_diff(
@@ -34,19 +35,24 @@ def review_queue(request, bulk_form: BulkReviewForm | None = None):
     context = {
         "queue": queue,
         "bulk_form": bulk_form or BulkReviewForm(),
-        "to_confirm": lines_to_confirm(),
+        "to_confirm": lines_to_confirm(request.user),
     }
     return render(request, "commitments/review_queue.html", context)
 
 
-def lines_to_confirm() -> list[dict]:
-    """Lines and periods whose updates are all approved, with the lead owner's status as proposal."""
-    rows = defaultdict(lambda: {"updates": [], "proposed": None})
-    updates = StatusUpdate.objects.awaiting_confirmation().with_context().order_by("period", "line__sort_key")
+def lines_to_confirm(user) -> list[dict]:
+    """Lines and periods whose updates are all approved, with the lead owner's status as proposal;
+    ``own`` when ``user`` wrote or submitted one of those updates, and so may not confirm."""
+    rows = defaultdict(lambda: {"updates": [], "proposed": None, "own": False})
+    updates = (
+        StatusUpdate.objects.awaiting_confirmation().with_context().prefetch_related("transitions")
+        .order_by("period", "line__sort_key")
+    )  # fmt: skip
     leads = set(updates.by_lead_owner().values_list("pk", flat=True))
     for update in updates:
         row = rows[update.line, update.period]
         row["updates"].append(update)
+        row["own"] = row["own"] or update.is_own(user)
         if update.pk in leads:
             row["proposed"] = update.status
     return [
@@ -66,9 +72,15 @@ def update_review(request, pk: int):
             return back_to(request, "commitments:review-queue")
         return redirect("commitments:update-detail", update.pk)
     update = get_object_or_404(StatusUpdate.objects.with_details(), pk=pk)
-    return render(
-        request, "commitments/update_detail.html", {"update": update, "can_review": True, "review_form": form}
-    )
+    context = {"update": update, "review_form": form, **decision_context(request.user, update)}
+    return render(request, "commitments/update_detail.html", context)
+
+
+def decision_context(user, update: StatusUpdate) -> dict:
+    """What the update page offers ``user``: the decision, or word that another officer reviews
+    their own update."""
+    waiting = update.state == StatusUpdate.State.SUBMITTED and user.has_perm(permissions.REVIEW)
+    return {"can_review": update.may_review(user), "own_to_review": waiting and update.is_own(user)}
 
 
 @require_POST
@@ -128,8 +140,12 @@ def period_status_confirm(request, line: int, period: int):
     proposed = PeriodStatus.proposal_for(line, period)
     form = PeriodStatusForm(request.POST or None, proposed=proposed)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.confirm(PeriodStatus.propose(line, period), by=request.user)
+        try:
+            with transaction.atomic():
+                form.confirm(PeriodStatus.propose(line, period), by=request.user)
+        except IllegalTransition as refusal:
+            messages.error(request, f"{line.code}: {refusal}")
+            return redirect("commitments:review-queue")
         messages.success(
             request,
             _("%(line)s: status for %(period)s confirmed.") % {"line": line.code, "period": period.label},
@@ -137,4 +153,6 @@ def period_status_confirm(request, line: int, period: int):
         return redirect("commitments:review-queue")
     updates = StatusUpdate.objects.filter(line=line, period=period).with_context()
     context = {"line": line, "period": period, "proposed": proposed, "form": form, "updates": updates}
+    # Unsaved when nothing proposed it yet: it only names the line and period whose updates count.
+    context["own"] = PeriodStatus(line=line, period=period).is_own(request.user)
     return render(request, "commitments/period_status_form.html", context)

@@ -1,4 +1,8 @@
-"""The demo cast: one account per role, for a local try-out. Never run this in production."""
+"""The demo cast: one account per role, for a local try-out. Never run this in production.
+
+The passwords are printed and in the README, so with DEBUG off the command creates nothing unless
+--demo says, explicitly, that this is a try-out all the same.
+"""
 
 from __future__ import annotations
 
@@ -67,15 +71,29 @@ class Command(BaseCommand):
         "Create one demo account per role (admin, secretariat, focal, focal-other, reviewer) and print "
         "their logins, then load the demo tracking data (load_demo_data) unless --no-demo is given or "
         "TRACKER_DEMO_DATA is off. Safe to run again: existing accounts are left as they are. "
+        "With DEBUG off it creates nothing unless --demo is given. "
         "For a local try-out only; never run this in production."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
+            "--demo",
+            action="store_true",
+            help="create the accounts, with their published passwords, even though DEBUG is off",
+        )
+        parser.add_argument(
             "--no-demo", action="store_true", help="create the accounts but leave out the demo tracking data"
         )
 
-    def handle(self, *args, no_demo: bool, **options):
+    def handle(self, *args, demo: bool, no_demo: bool, **options):
+        if not settings.DEBUG and not demo:
+            self.stdout.write(
+                _(
+                    "DEBUG is off: no demo account created (0 accounts), since their passwords are "
+                    "published. Give --demo to create them all the same, never on a server others can reach."
+                )
+            )
+            return
         with transaction.atomic():
             created = [account for account in DEMO_ACCOUNTS if self.create(account)]
         self.print_table(created)

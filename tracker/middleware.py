@@ -1,0 +1,172 @@
+"""The tracker's own middleware: when a session ends, and the headers Django and django-csp do not set."""
+
+from __future__ import annotations
+
+import time
+
+from csp.constants import SELF
+from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponseBase, QueryDict
+from django.utils.translation import gettext, ngettext
+
+SIGNED_IN_AT = "tracker:signed_in_at"
+LAST_SEEN_AT = "tracker:last_seen_at"
+KEPT_POST = "tracker:kept_post"
+# The last activity is written at most once a minute, so that reading a page does not always
+# write the session; the idle timeout is counted in minutes anyway.
+LAST_SEEN_STEP = 60
+# Never kept in the session, whatever the form: the token is worthless after log-in, and a
+# password has no business being stored.
+NOT_KEPT = ("csrfmiddlewaretoken", "password")
+
+
+class SessionTimeoutMiddleware:
+    """End a session SESSION_COOKIE_AGE (12 hours) after log-in, or after SESSION_IDLE_MINUTES
+    without a request, and keep what an ended session was posting.
+
+    The log-in stamps the session (``stamp_session``, on Django's ``user_logged_in``); each request
+    then moves its last activity on. Listed before LoginRequiredMiddleware: a session found over is
+    logged out here, so that LoginRequiredMiddleware sends the request to the log-in page with
+    ``next`` back to it. When that request is a POST to a page that needs log-in (an update typed
+    for longer than the idle timeout), its text fields are kept in the new session under the page's
+    path, for the page to put back in its form after log-in (``take_kept_post``): the form cannot
+    simply be posted again, because logging in rotates the CSRF token.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        now = int(time.time())
+        request.ended_session = None  # (why, whose), when this request found its session over
+        if request.user.is_authenticated:
+            why = ended_because(request.session, now)
+            if why:
+                request.ended_session = (why, request.user.pk)
+                logout(request)
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            note_activity(request.session, now)
+        return response
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> None:
+        # Here rather than in __call__: the messages are ready, and the view says whether it needs
+        # log-in.
+        why, whose = request.ended_session or (None, None)
+        if why:
+            messages.info(request, why)
+        if request.method == "POST" and not request.user.is_authenticated:
+            if getattr(view_func, "login_required", True):
+                keep_post(request, whose)
+
+
+def stamp_session(sender, request: HttpRequest, user, **kwargs) -> None:
+    """Note when the session started, on log-in (connected in CommitmentsConfig.ready)."""
+    now = int(time.time())
+    request.session[SIGNED_IN_AT] = request.session[LAST_SEEN_AT] = now
+
+
+def ended_because(session, now: int) -> str | None:
+    """Why this signed-in session is over (a message for the log-in page), or None if it is not."""
+    signed_in_at, last_seen_at = session.get(SIGNED_IN_AT), session.get(LAST_SEEN_AT)
+    if signed_in_at is None or last_seen_at is None:
+        # Not stamped at log-in: a session from before the timeouts, which cannot say its age.
+        return gettext("Your session has ended. Log in again to continue.")
+    if now - signed_in_at >= settings.SESSION_COOKIE_AGE:
+        hours = settings.SESSION_COOKIE_AGE // 3600
+        return ngettext(
+            "Your session ended %(hours)d hour after you logged in. Log in again to continue.",
+            "Your session ended %(hours)d hours after you logged in. Log in again to continue.",
+            hours,
+        ) % {"hours": hours}
+    if now - last_seen_at >= settings.SESSION_IDLE_MINUTES * 60:
+        minutes = settings.SESSION_IDLE_MINUTES
+        return ngettext(
+            "Your session ended after %(minutes)d minute without activity. Log in again to continue.",
+            "Your session ended after %(minutes)d minutes without activity. Log in again to continue.",
+            minutes,
+        ) % {"minutes": minutes}
+    return None
+
+
+def note_activity(session, now: int) -> None:
+    if now - session.get(LAST_SEEN_AT, now) >= LAST_SEEN_STEP:
+        session[LAST_SEEN_AT] = now
+
+
+def keep_post(request: HttpRequest, user_pk: int | None) -> None:
+    """Keep the text fields of a POST that could not be served for lack of a session.
+
+    Files are not kept (they are not text, and may be large), nor the CSRF token or any password.
+    ``user_pk`` is the user whose session just ended, if known: only they get the text back.
+    """
+    fields = {
+        name: values
+        for name, values in request.POST.lists()
+        if not any(word in name.lower() for word in NOT_KEPT)
+    }
+    if fields:
+        request.session[KEPT_POST] = {"path": request.path, "user": user_pk, "fields": fields}
+
+
+def take_kept_post(request: HttpRequest) -> QueryDict | None:
+    """The text a POST to this page had when its session ended, to show again in the page's form
+    once the user has logged in again; None if there is none (or it was someone else's)."""
+    kept = request.session.get(KEPT_POST)
+    if not kept or kept["path"] != request.path:
+        return None
+    del request.session[KEPT_POST]
+    if kept["user"] is not None and kept["user"] != request.user.pk:
+        return None
+    data = QueryDict(mutable=True)
+    for name, values in kept["fields"].items():
+        data.setlist(name, values)
+    return data
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's policy (settings.CONTENT_SECURITY_POLICY), with scripts from this site allowed
+    on the admin's pages only: the tracker's own pages have no script, but Django's admin needs its
+    JavaScript files (the calendar, the selectors, "add another")."""
+
+    def get_policy_parts(
+        self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
+    ) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.app_name == "admin":
+            parts.replace = {"script-src": [SELF]} | (parts.replace or {})
+        return parts
+
+
+# Features the tracker never uses; a page that tried would be refused by the browser.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in [
+        "accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope",
+        "magnetometer", "microphone", "midi", "payment", "usb",
+    ]
+)  # fmt: skip
+
+
+class SecurityHeadersMiddleware:
+    """A Permissions-Policy on every response, and ``Cache-Control: private, no-store`` on every
+    response to a signed-in user, downloads included, so that no shared cache or back button
+    shows their pages to the next person at the computer.
+
+    Listed after AuthenticationMiddleware, and so after WhiteNoise: static files, which WhiteNoise
+    serves before this runs, keep their own long caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if request.user.is_authenticated:
+            response["Cache-Control"] = "private, no-store"
+        return response

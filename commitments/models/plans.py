@@ -52,16 +52,21 @@ class Localized(str):
         return value
 
 
+def in_language(en: str, zh: str, language: str) -> Localized:
+    """The text in ``language`` ("en" or "zh"), or the other one, marked as a fallback, when it has none."""
+    wanted, other = (en, zh) if language == "en" else (zh, en)
+    if wanted or not other:
+        return Localized(wanted, language, False)
+    return Localized(other, "zh" if language == "en" else "en", True)
+
+
 class Localizable:
     """Picks the text of a field pair ``<field>_en`` / ``<field>_zh`` in the interface language."""
 
     def localized(self, field: str, language: str | None = None) -> Localized:
-        wanted = language or interface_language()
-        other = "zh" if wanted == "en" else "en"
-        text = getattr(self, f"{field}_{wanted}")
-        if text:
-            return Localized(text, wanted, False)
-        return Localized(getattr(self, f"{field}_{other}"), other, True)
+        return in_language(
+            getattr(self, f"{field}_en"), getattr(self, f"{field}_zh"), language or interface_language()
+        )
 
 
 class Bilingual(Localizable, models.Model):

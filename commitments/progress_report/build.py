@@ -38,6 +38,7 @@ from ..models import (
     Status,
     StatusUpdate,
 )
+from ..models.plans import Localized, in_language
 from . import drafting, wording
 from .content import (
     SCHEMA,
@@ -272,22 +273,18 @@ def body_name(row: dict[str, Any], language: str) -> str:
 
 
 def local(obj, field: str, language: str) -> Text:
-    text = obj.localized(field, language)
-    return typeset(Text(str(text), text.language, text.is_fallback))
+    return typeset(obj.localized(field, language))
 
 
 def bilingual(en: str, zh: str, language: str) -> Text:
     """The text in ``language``, or in the other one, marked as a fallback, when it has none."""
-    wanted, other = (en, zh) if language == "en" else (zh, en)
-    if wanted or not other:
-        return typeset(Text(wanted, language))
-    return typeset(Text(other, "zh" if language == "en" else "en", is_fallback=True))
+    return typeset(in_language(en, zh, language))
 
 
-def typeset(text: Text) -> Text:
-    if text.language == "zh":
-        text.text = wording.chinese_typography(text.text)
-    return text
+def typeset(text: Localized) -> Text:
+    """The report's copy of a text, set as Chinese is printed when it is Chinese."""
+    chinese = text.language == "zh"
+    return Text(wording.chinese_typography(text) if chinese else str(text), text.language, text.is_fallback)
 
 
 def tally(lines: list[LineInfo], codes: list[str]) -> Tally:

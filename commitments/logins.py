@@ -13,8 +13,17 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import ngettext_lazy
 
 USERNAME_LENGTH = AccessAttempt._meta.get_field("username").max_length
+
+# Django 5.2's Chinese catalogue has this validator message under an older id ("%(min_length)d"),
+# so a Chinese page showed it in English: the project's catalogue translates the one Django uses.
+PASSWORD_TOO_SHORT = ngettext_lazy(
+    "This password is too short. It must contain at least %d character.",
+    "This password is too short. It must contain at least %d characters.",
+    "min_length",
+)
 
 
 def client_ip(request: HttpRequest) -> str | None:

@@ -292,6 +292,17 @@ def test_a_new_password_of_eleven_characters_is_refused_with_the_validators_mess
     assert reader.check_password(PASSWORD)
 
 
+def test_the_validators_message_is_in_chinese_on_a_chinese_page(client, reader):
+    client.force_login(reader)
+    short = "Qx7#mP2$vL9"
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": short, "new_password2": short},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert "密码太短，至少须包含12个字符。" in response.content.decode()
+
+
 def test_an_anonymous_visitor_cannot_open_the_password_change(client):
     response = client.get(reverse("password_change"))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))

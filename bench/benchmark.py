@@ -29,6 +29,7 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
 os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("TRUSTED_PROXIES", "0")
 os.environ.setdefault("SECRET_KEY", "benchmark-only-not-a-secret")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 # The pages are requested over plain HTTP by Django's test client; with DEBUG off they would be

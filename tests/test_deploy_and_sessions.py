@@ -66,9 +66,12 @@ def test_with_debug_on_the_accounts_are_created_as_before_without_demo(settings,
 CONFIGURATION = [
     "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SECURE_SSL_REDIRECT", "SECURE_PROXY_SSL_HEADER",
     "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS",
-    "SECURE_HSTS_PRELOAD", "SESSION_IDLE_MINUTES",
+    "SECURE_HSTS_PRELOAD", "SESSION_IDLE_MINUTES", "TRUSTED_PROXIES",
 ]  # fmt: skip
-PRODUCTION = {"DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "tracker.org"}
+PRODUCTION = {
+    "DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "tracker.org",
+    "TRUSTED_PROXIES": "1",
+}  # fmt: skip
 HTTPS_SETTINGS = [
     "SECURE_SSL_REDIRECT", "SECURE_PROXY_SSL_HEADER", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE",
     "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD",
@@ -100,7 +103,7 @@ def test_check_deploy_prints_no_warning_with_debug_off_a_secret_key_and_allowed_
     assert "WARNING" not in output, output
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "TRUSTED_PROXIES"])
 def test_with_debug_off_a_missing_secret_key_or_allowed_hosts_stops_the_server_saying_which(missing):
     environment = {name: value for name, value in PRODUCTION.items() if name != missing}
     process = run(["manage.py", "check", "--deploy"], **environment)
@@ -390,11 +393,21 @@ def test_kept_text_is_not_shown_to_someone_else_who_logs_in(client, draft, focal
     assert "Two hours of careful writing" not in html and "Your text was kept" not in html
 
 
-def test_a_post_without_a_session_to_a_page_that_needs_log_in_keeps_its_text(client, draft, focal_point):
-    response = client.post(edit_url(draft), typed(draft))  # the session is gone: cookie expired
+def test_a_post_from_someone_never_logged_in_keeps_nothing(client, draft, focal_point):
+    response = client.post(edit_url(draft), typed(draft))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert KEPT_POST not in client.session  # no one can fill sessions with text without logging in
     log_in(client, focal_point)
-    assert "Two hours of careful writing" in client.get(edit_url(draft)).content.decode()
+    assert "Two hours of careful writing" not in client.get(edit_url(draft)).content.decode()
+
+
+def test_only_a_page_that_shows_it_again_keeps_the_text_of_an_ended_session(client, draft, focal_point):
+    log_in(client, focal_point)
+    shift(client, last_seen=HOUR)
+    client.post(
+        reverse("commitments:update-review", args=[draft.pk]), {"comment": "Looks good.", "version": 1}
+    )
+    assert KEPT_POST not in client.session
 
 
 def test_kept_text_based_on_an_older_version_is_not_saved_over_a_colleagues_save(client, draft, focal_point):

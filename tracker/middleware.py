@@ -21,6 +21,7 @@ LAST_SEEN_STEP = 60
 # Never kept in the session, whatever the form: the token is worthless after log-in, and a
 # password has no business being stored.
 NOT_KEPT = ("csrfmiddlewaretoken", "password")
+KEPT_MAX_CHARACTERS = 200_000  # an update's texts, with room to spare; more is not kept
 
 
 class SessionTimeoutMiddleware:
@@ -58,9 +59,10 @@ class SessionTimeoutMiddleware:
         why, whose = request.ended_session or (None, None)
         if why:
             messages.info(request, why)
-        if request.method == "POST" and not request.user.is_authenticated:
-            if getattr(view_func, "login_required", True):
-                keep_post(request, whose)
+        # Only the text of a page that can show it again (``keeps_post``), and only for the user whose
+        # session this request found over: an anonymous POST keeps nothing.
+        if why and request.method == "POST" and getattr(view_func, "keeps_post", False):
+            keep_post(request, whose)
 
 
 def stamp_session(sender, request: HttpRequest, user, **kwargs) -> None:
@@ -97,18 +99,25 @@ def note_activity(session, now: int) -> None:
         session[LAST_SEEN_AT] = now
 
 
-def keep_post(request: HttpRequest, user_pk: int | None) -> None:
-    """Keep the text fields of a POST that could not be served for lack of a session.
+def keeps_post(view):
+    """Mark a view whose form shows again, after log-in, the text posted when its session ended
+    (it reads it with ``take_kept_post``)."""
+    view.keeps_post = True
+    return view
 
-    Files are not kept (they are not text, and may be large), nor the CSRF token or any password.
-    ``user_pk`` is the user whose session just ended, if known: only they get the text back.
+
+def keep_post(request: HttpRequest, user_pk: int) -> None:
+    """Keep the text fields of a POST that could not be served because the session had ended.
+
+    Files are not kept (they are not text, and may be large), nor the CSRF token or any password,
+    nor a text larger than KEPT_MAX_CHARACTERS in all. Only ``user_pk`` gets the text back.
     """
     fields = {
         name: values
         for name, values in request.POST.lists()
         if not any(word in name.lower() for word in NOT_KEPT)
     }
-    if fields:
+    if fields and sum(len(value) for values in fields.values() for value in values) <= KEPT_MAX_CHARACTERS:
         request.session[KEPT_POST] = {"path": request.path, "user": user_pk, "fields": fields}
 
 
@@ -119,7 +128,7 @@ def take_kept_post(request: HttpRequest) -> QueryDict | None:
     if not kept or kept["path"] != request.path:
         return None
     del request.session[KEPT_POST]
-    if kept["user"] is not None and kept["user"] != request.user.pk:
+    if kept["user"] != request.user.pk:
         return None
     data = QueryDict(mutable=True)
     for name, values in kept["fields"].items():

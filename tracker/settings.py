@@ -162,6 +162,14 @@ AXES_CLIENT_IP_CALLABLE = "commitments.logins.client_ip"
 AXES_USERNAME_CALLABLE = "commitments.logins.client_username"
 # How many reverse proxies stand in front of the app and append to X-Forwarded-For. With 0, the
 # default, the header is ignored (anyone can write it) and the address is REMOTE_ADDR.
+# With DEBUG off the proxy header is trusted by default (SECURE_PROXY_SSL_HEADER below), so the
+# number of proxies must be said, or every visitor would share the proxy's address and five wrong
+# passwords from anyone would lock everyone out.
+if not DEBUG and not env_str("TRUSTED_PROXIES"):
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXIES must be set when DEBUG is off: 1 behind one reverse proxy, 0 when clients "
+        "connect to the app directly."
+    )
 TRUSTED_PROXIES = int(env_str("TRUSTED_PROXIES", "0"))
 
 # Sessions end 12 hours after log-in, and after SESSION_IDLE_MINUTES without a request (OWASP

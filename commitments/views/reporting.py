@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tracker.middleware import take_kept_post
+from tracker.middleware import keeps_post, take_kept_post
 
 from .. import notifications, permissions
 from ..forms import ReviewForm, UpdateEditor
@@ -52,6 +52,7 @@ def update_start(request, ownership: int):
     return redirect("commitments:update-edit", update.pk)
 
 
+@keeps_post
 @reader_required
 def update_edit(request, pk: int):
     update = permissions.update_to_edit(request.user, pk)

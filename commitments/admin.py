@@ -134,6 +134,22 @@ class StatusUpdateAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["line"]
     readonly_fields = ["state"]
     inlines = [ActivityInline, EvidenceInline]
+    # What was submitted is what its reviewer read: after that, only the review changes it.
+    REPORTED = [
+        "line",
+        "period",
+        "organisation",
+        "status",
+        "narrative_en",
+        "narrative_zh",
+        "reason_en",
+        "reason_zh",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not obj.is_editable:
+            return [*self.readonly_fields, *self.REPORTED]
+        return self.readonly_fields
 
 
 @admin.register(PeriodStatus)
@@ -142,6 +158,12 @@ class PeriodStatusAdmin(SimpleHistoryAdmin):
     list_filter = ["period", "status"]
     list_select_related = ["line", "period", "proposed", "status", "confirmed_by"]
     raw_id_fields = ["line"]
+    # Statuses are confirmed on the review pages, through PeriodStatus.confirm and its rules
+    # (separation of duties, a reason when differing); here they are only read.
+    readonly_fields = ["line", "period", "proposed", "status", "reason", "confirmed_by", "confirmed_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
 
 
 @admin.register(ReportEdition)

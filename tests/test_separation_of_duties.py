@@ -304,3 +304,30 @@ def test_bulk_approval_approves_the_others_and_refuses_ones_own_update(
     assert messages_of(response) == [f"2.8.1 TEST-OWNER: {OWN_UPDATE}", "1 update decided."]
     assert StatusUpdate.objects.get(pk=mine.pk).state == "submitted"
     assert StatusUpdate.objects.get(pk=theirs.pk).state == "approved"
+
+
+# Not around the rule through the admin
+
+
+def test_the_admin_cannot_confirm_a_period_status_or_name_who_confirmed_it(
+    client, officer_and_focal_point, period, owner
+):
+    update = submitted(officer_and_focal_point, period, owner)
+    period_status = PeriodStatus.objects.create(line=update.line, period=period)
+    client.force_login(officer_and_focal_point)
+
+    add = client.get(reverse("admin:commitments_periodstatus_add"))
+    change = client.get(reverse("admin:commitments_periodstatus_change", args=[period_status.pk]))
+
+    assert add.status_code == 403
+    assert 'name="status"' not in change.content.decode()
+    assert 'name="confirmed_by"' not in change.content.decode()
+
+
+def test_the_admin_cannot_rewrite_a_submitted_update(client, administrator, focal_point, period, owner):
+    update = submitted(focal_point, period, owner)
+    client.force_login(administrator)
+
+    page = client.get(reverse("admin:commitments_statusupdate_change", args=[update.pk])).content.decode()
+
+    assert 'name="narrative_en"' not in page and 'name="status"' not in page

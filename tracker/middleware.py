@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponseBase, QueryDict
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext, ngettext
 
 SIGNED_IN_AT = "tracker:signed_in_at"
@@ -177,5 +178,5 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         if request.user.is_authenticated:
-            response["Cache-Control"] = "private, no-store"
+            patch_cache_control(response, private=True, no_store=True)
         return response

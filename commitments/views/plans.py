@@ -65,5 +65,4 @@ def evidence_download(request, pk: int):
         evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
         content_type=evidence.content_type or "application/octet-stream",
     )  # fmt: skip
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return response  # not cached: tracker.middleware.SecurityHeadersMiddleware, for every signed-in user

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -123,6 +124,7 @@ class ActivityInline(admin.TabularInline):
 class EvidenceInline(admin.TabularInline):
     model = Evidence
     extra = 0
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # as the update form
     readonly_fields = ["original_name", "content_type", "size", "withdrawn_at", "withdrawn_by"]
 
 

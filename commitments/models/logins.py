@@ -82,8 +82,16 @@ class LoginAttemptQuerySet(models.QuerySet):
         return sorted(lockouts, key=lambda lockout: lockout.last_failure, reverse=True)
 
     def lockout(self, *, username: str | None = None, ip_address: str | None = None) -> Lockout | None:
-        """The lock-out of this user name or this address, if it is locked out now."""
-        for lockout in self.lockouts():
+        """The lock-out of this user name or this address, if it is locked out now.
+
+        Reads only the failures of that user name and that address, not every lock-out's.
+        """
+        mine = Q(pk__in=[])
+        if username is not None:
+            mine |= Q(username=username)
+        if ip_address is not None:
+            mine |= Q(ip_address=ip_address)
+        for lockout in self.filter(mine).lockouts():
             if (lockout.username is not None and lockout.username == username) or (
                 lockout.ip_address is not None and lockout.ip_address == ip_address
             ):

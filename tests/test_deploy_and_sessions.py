@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from io import StringIO
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -408,6 +409,30 @@ def test_only_a_page_that_shows_it_again_keeps_the_text_of_an_ended_session(clie
         reverse("commitments:update-review", args=[draft.pk]), {"comment": "Looks good.", "version": 1}
     )
     assert KEPT_POST not in client.session
+
+
+def test_an_action_posted_after_the_session_ended_comes_back_to_its_page_after_log_in(
+    client, draft, focal_point
+):
+    queue = reverse("commitments:review-queue") + "?state=submitted"
+    log_in(client, focal_point)
+    shift(client, last_seen=HOUR)
+    response = client.post(
+        reverse("commitments:update-review", args=[draft.pk]),
+        {"comment": "Looks good.", "version": 1},
+        HTTP_REFERER=f"http://testserver{queue}",
+    )
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={quote(queue)}"  # not the POST-only action: a 405
+
+
+def test_an_action_posted_without_a_session_from_another_site_comes_back_to_the_home_page(client, draft):
+    response = client.post(
+        reverse("commitments:update-review", args=[draft.pk]),
+        {"comment": "Looks good."},
+        HTTP_REFERER="https://evil.example/phish",
+    )
+    assert response.url == f"{reverse('login')}?next=/"
 
 
 def test_kept_text_based_on_an_older_version_is_not_saved_over_a_colleagues_save(client, draft, focal_point):

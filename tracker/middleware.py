@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import urlsplit, urlunsplit
 
 from csp.constants import SELF
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponseBase, QueryDict
 from django.utils.cache import patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, ngettext
 
 SIGNED_IN_AT = "tracker:signed_in_at"
@@ -64,6 +67,27 @@ class SessionTimeoutMiddleware:
         # session this request found over: an anonymous POST keeps nothing.
         if why and request.method == "POST" and getattr(view_func, "keeps_post", False):
             keep_post(request, whose)
+        if not request.user.is_authenticated and request.method == "POST":
+            return login_then_back(request, view_func)
+        return None
+
+
+def login_then_back(request: HttpRequest, view_func) -> HttpResponseBase | None:
+    """Send a POST that needs log-in to the log-in page, and then back to the page it came from.
+
+    LoginRequiredMiddleware would come back to the POST's own address, which for an action (approve,
+    confirm, unlock) answers only POST: after log-in the user would get "405 Method Not Allowed". A
+    page that shows its kept text again (``keeps_post``) is itself the way back.
+    """
+    if not getattr(view_func, "login_required", True) or getattr(view_func, "keeps_post", False):
+        return None
+    referer = request.META.get("HTTP_REFERER", "")
+    safe = url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    back = urlsplit(referer) if safe and referer else None
+    came_from = urlunsplit(("", "", back.path, back.query, "")) if back and back.path else "/"
+    return redirect_to_login(came_from)
 
 
 def stamp_session(sender, request: HttpRequest, user, **kwargs) -> None:

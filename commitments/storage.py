@@ -96,3 +96,21 @@ def removed_if_failed() -> Iterator[None]:
         _stored.reset(token)
     if outer is not None:  # an enclosing block that fails later removes these too
         outer.extend(stored)
+
+
+def stored_names(storage: Storage, directory: str = "") -> Iterator[str]:
+    """Every file in the storage, folders walked, as the names rows store."""
+    folders, files = storage.listdir(directory)
+    for file in sorted(files):
+        yield f"{directory}/{file}" if directory else file
+    for folder in sorted(folders):
+        yield from stored_names(storage, f"{directory}/{folder}" if directory else folder)
+
+
+def referenced_names() -> set[str]:
+    """The files that rows name: every evidence file (withdrawn ones too) and every edition file."""
+    from .models import EditionFile, Evidence
+
+    return set(Evidence.objects.exclude(file="").values_list("file", flat=True)) | set(
+        EditionFile.objects.values_list("file", flat=True)
+    )

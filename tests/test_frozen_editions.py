@@ -50,7 +50,9 @@ def test_a_bulk_update_of_an_editions_content_is_refused(edition):
 
 
 def test_a_bulk_update_may_only_write_the_withdrawal(edition, administrator):
-    ReportEdition.objects.filter(pk=edition.pk).update(withdrawal_reason="Wrong period", withdrawn_by=administrator)
+    ReportEdition.objects.filter(pk=edition.pk).update(
+        withdrawal_reason="Wrong period", withdrawn_by=administrator
+    )
     assert ReportEdition.objects.get(pk=edition.pk).withdrawal_reason == "Wrong period"
 
 
@@ -111,7 +113,10 @@ def test_postgresql_lets_an_edition_be_withdrawn_once(edition, administrator):
     )
     assert ReportEdition.objects.get(pk=edition.pk).is_withdrawn
     with pytest.raises(DatabaseError, match="withdrawn once"):
-        raw("UPDATE commitments_reportedition SET withdrawal_reason = 'Another reason' WHERE id = %s", edition.pk)
+        raw(
+            "UPDATE commitments_reportedition SET withdrawal_reason = 'Another reason' WHERE id = %s",
+            edition.pk,
+        )
 
 
 # The files on disk

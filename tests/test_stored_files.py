@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import DatabaseError
 
 from commitments.forms import UpdateEditor
-from commitments.models import EditionFile, Evidence, Status
+from commitments.models import EditionFile, Evidence
 from commitments.storage import evidence_storage
 
 from .conftest import line, make_update, own
@@ -96,7 +96,8 @@ def test_a_stored_file_never_replaces_another_of_the_same_name(evidence_root):
     first = evidence_storage().save("editions/report.docx", ContentFile(b"first"))
     second = evidence_storage().save("editions/report.docx", ContentFile(b"second"))
     assert first == "editions/report.docx" and second != first
-    assert (evidence_root / first).read_bytes() == b"first" and (evidence_root / second).read_bytes() == b"second"
+    assert (evidence_root / first).read_bytes() == b"first"
+    assert (evidence_root / second).read_bytes() == b"second"
 
 
 # cleanup_files

@@ -212,7 +212,8 @@ class ReportEdition(models.Model):
         self.save(update_fields=sorted(self.WITHDRAWAL))
         logger.info(
             "Report edition %s (%s %s in %s) withdrawn by %s: %s",
-            self.pk, self.plan.code, self.period.label, self.language, by.get_username(), self.withdrawal_reason,
+            self.pk, self.plan.code, self.period.label, self.language, by.get_username(),
+            self.withdrawal_reason,
         )  # fmt: skip
 
     def file(self, fmt: str) -> EditionFile | None:

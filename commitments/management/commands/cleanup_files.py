@@ -39,8 +39,10 @@ class Command(BaseCommand):
                 self.stdout.write(_("Deleted %(name)s") % {"name": name})
             else:
                 self.stdout.write(_("Unreferenced: %(name)s") % {"name": name})
-        summary = _("Deleted %(count)d unreferenced files (%(size)d bytes)") if delete else _(
-            "%(count)d unreferenced files (%(size)d bytes); run again with --delete to delete them"
+        summary = (
+            _("Deleted %(count)d unreferenced files (%(size)d bytes)")
+            if delete
+            else _("%(count)d unreferenced files (%(size)d bytes); run again with --delete to delete them")
         )
         self.stdout.write(
             _("%(files)d files stored, %(referenced)d named by a row.")

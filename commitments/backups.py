@@ -70,8 +70,9 @@ def write_backup(path: Path) -> Summary:
     handle, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
     os.close(handle)
     try:
+        outer = connection.in_atomic_block  # (a test's transaction: already one snapshot)
         with transaction.atomic():
-            if connection.vendor == "postgresql":
+            if connection.vendor == "postgresql" and not outer:
                 # One snapshot for every table, and for the list of files that rows name.
                 connection.cursor().execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             database = io.StringIO()
@@ -143,6 +144,17 @@ def read_archive(path: Path) -> tuple[dict, bytes]:
     return manifest, database
 
 
+def flush() -> None:
+    """Empty every table (Django's ``flush``: the content types and permissions come back)."""
+    if connection.vendor == "postgresql":
+        # Checks deferred to the end of a transaction already under way would make PostgreSQL
+        # refuse to TRUNCATE the tables they concern: run them now.
+        connection.cursor().execute("SET CONSTRAINTS ALL IMMEDIATE")
+    call_command("flush", interactive=False, verbosity=0)
+    if connection.vendor == "postgresql":
+        connection.cursor().execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 def is_empty() -> bool:
     """A database migrated but never used: no user account and no plan."""
     return not get_user_model().objects.exists() and not Plan.objects.exists()
@@ -183,7 +195,7 @@ def restore_backup(path: Path, *, force: bool = False) -> Summary:
     ):
         fixture.write(database)
         fixture.flush()
-        call_command("flush", interactive=False, verbosity=0)
+        flush()
         call_command("loaddata", fixture.name, verbosity=0)
         ContentType.objects.clear_cache()
         for entry in manifest["files"]:

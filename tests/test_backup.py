@@ -12,6 +12,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 
+from commitments.backups import flush
 from commitments.models import EditionFile, Evidence, UpdateTransition
 
 from .conftest import line, make_update, own
@@ -72,7 +73,7 @@ def restore(path, *args) -> str:
 
 def emptied(evidence_root) -> None:
     """As a new server is: a migrated database with nothing in it, and no file."""
-    call_command("flush", interactive=False, verbosity=0)
+    flush()
     ContentType.objects.clear_cache()
     shutil.rmtree(evidence_root)
 
@@ -117,7 +118,7 @@ def test_restore_refuses_a_database_that_is_not_empty(tracked, tmp_path):
 
 def test_restore_refuses_a_storage_that_is_not_empty(tracked, evidence_root, tmp_path):
     back_up(tmp_path / "tracker.tar.gz")
-    call_command("flush", interactive=False, verbosity=0)
+    flush()
     with pytest.raises(CommandError, match="The file storage .* is not empty"):
         restore(tmp_path / "tracker.tar.gz")
 
@@ -151,3 +152,18 @@ def test_a_file_that_is_not_an_archive_is_refused(db, tmp_path):
     (tmp_path / "notes.txt").write_text("not a backup")
     with pytest.raises(CommandError, match="The archive cannot be read"):
         restore(tmp_path / "notes.txt")
+
+
+def test_a_backup_says_loudly_which_files_are_missing_and_still_writes_the_rest(
+    tracked, evidence_root, tmp_path
+):
+    [evidence] = Evidence.objects.exclude(file="")
+    (evidence_root / evidence.file.name).unlink()
+
+    with pytest.raises(
+        CommandError, match=f"1 files named in the database are missing .*{evidence.file.name}"
+    ):
+        back_up(tmp_path / "tracker.tar.gz")
+    with tarfile.open(tmp_path / "tracker.tar.gz") as archive:
+        manifest = json.load(archive.extractfile("manifest.json"))
+    assert manifest["missing"] == [evidence.file.name] and len(manifest["files"]) == 2

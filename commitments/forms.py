@@ -9,7 +9,7 @@ from django.db import transaction
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from . import spreadsheets, uploads
+from . import spreadsheets, storage, uploads
 from .models import (
     Activity,
     EditionFile,
@@ -175,8 +175,9 @@ class UpdateEditor:
         return any(form.cleaned_data.get("upload") for form in self.evidence.forms if form.is_valid())
 
     def save(self, *, by) -> None:
-        """Save the edit and, when asked, submit it; raises EditConflict if someone saved first."""
-        with transaction.atomic():
+        """Save the edit and, when asked, submit it; raises EditConflict if someone saved first.
+        Evidence files stored on the way are deleted again if anything fails."""
+        with storage.removed_if_failed(), transaction.atomic():
             self.update.save_edit(
                 ["status", "narrative_en", "narrative_zh", "reason_en", "reason_zh"],
                 expected_version=self.form.cleaned_data["version"],

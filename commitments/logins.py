@@ -8,6 +8,7 @@ the rest of the rule are in tracker/settings.py; the lock-outs and their unlocki
 from __future__ import annotations
 
 import ipaddress
+import logging
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.models import AccessAttempt
@@ -16,6 +17,7 @@ from django.http import HttpRequest
 from django.utils.translation import ngettext_lazy
 
 USERNAME_LENGTH = AccessAttempt._meta.get_field("username").max_length
+security_log = logging.getLogger("commitments.security")
 
 # Django 5.2's Chinese catalogue has this validator message under an older id ("%(min_length)d"),
 # so a Chinese page showed it in English: the project's catalogue translates the one Django uses.
@@ -66,6 +68,24 @@ class LoginAttemptHandler(AxesDatabaseHandler):
     an account could try four passwords for a colleague from the same address, log in as
     themselves to wipe the count, and go on for ever.
     """
+
+    def user_login_failed(self, sender, credentials: dict, request=None, **kwargs) -> None:
+        """Record the failure as axes does, and log it: a failure, the one that locks, or an attempt
+        refused during a lock-out."""
+        locked_before = getattr(request, "axes_locked_out", False)
+        super().user_login_failed(sender, credentials, request, **kwargs)
+        if request is None:
+            return
+        username, address = client_username(request, credentials), getattr(request, "axes_ip_address", None)
+        if locked_before:
+            security_log.warning("Log-in refused during a lock-out: user name %r from %s", username, address)
+        elif getattr(request, "axes_locked_out", False):
+            security_log.warning(
+                "Locked out after %d failed log-ins: user name %r from %s",
+                getattr(request, "axes_failures_since_start", 0), username, address,
+            )  # fmt: skip
+        else:
+            security_log.warning("Failed log-in: user name %r from %s", username, address)
 
     def reset_user_attempts(self, request: HttpRequest, credentials: dict | None = None) -> int:
         username = client_username(request, credentials)

@@ -1,9 +1,26 @@
-"""Where evidence files are kept: a private folder that no URL serves."""
+"""Where evidence files are kept: a private folder that no URL serves.
 
+A file is written in full under a temporary name and only then given its own, so that a failed
+write (a full disk, a killed process) never leaves a truncated file under a name a row could point
+to; and ``removed_if_failed`` deletes again the files a failed transaction had stored.
+"""
+
+from __future__ import annotations
+
+import contextvars
 import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, Storage, storages
+
+# Names stored in the current ``removed_if_failed`` block (per thread and task), else None.
+_stored: contextvars.ContextVar[list[tuple[Storage, str]] | None] = contextvars.ContextVar(
+    "stored_files", default=None
+)
+PARTIAL_PREFIX = ".partial-"
 
 
 class PrivateFileStorage(FileSystemStorage):
@@ -26,7 +43,74 @@ class PrivateFileStorage(FileSystemStorage):
     def url(self, name):
         raise ValueError("Evidence files have no public URL; use the download view.")
 
+    def _save(self, name: str, content) -> str:
+        """Write to a temporary file beside the target, then link it under a free name: whatever
+        fails on the way, no partial file stays (a process killed mid-write leaves a
+        ``.partial-`` file, which ``manage.py cleanup_files`` lists)."""
+        directory = os.path.dirname(self.path(name))
+        os.makedirs(directory, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=PARTIAL_PREFIX)
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                for chunk in content.chunks():
+                    handle.write(chunk if isinstance(chunk, bytes) else chunk.encode())
+                handle.flush()
+                os.fsync(handle.fileno())
+            while True:
+                try:
+                    os.link(temporary, self.path(name))  # refuses an existing name: nothing is overwritten
+                    break
+                except FileExistsError:
+                    name = self.get_available_name(name)
+        finally:
+            os.unlink(temporary)
+        if self.file_permissions_mode is not None:
+            os.chmod(self.path(name), self.file_permissions_mode)
+        name = os.path.relpath(self.path(name), self.location).replace("\\", "/")
+        if (stored := _stored.get()) is not None:
+            stored.append((self, name))
+        return name
+
 
 def evidence_storage() -> Storage:
     """The "evidence" storage of settings.STORAGES; another backend (object storage) can take its place."""
     return storages["evidence"]
+
+
+@contextmanager
+def removed_if_failed() -> Iterator[None]:
+    """Delete the files stored in the block again if the block raises.
+
+    Wrap the transaction that stores files and the rows naming them: when it rolls back, the
+    rows are gone and so must the files be (``transaction.on_commit`` never runs then).
+    """
+    outer, stored = _stored.get(), []
+    token = _stored.set(stored)
+    try:
+        yield
+    except BaseException:
+        for storage, name in stored:
+            storage.delete(name)
+        raise
+    finally:
+        _stored.reset(token)
+    if outer is not None:  # an enclosing block that fails later removes these too
+        outer.extend(stored)
+
+
+def stored_names(storage: Storage, directory: str = "") -> Iterator[str]:
+    """Every file in the storage, folders walked, as the names rows store."""
+    folders, files = storage.listdir(directory)
+    for file in sorted(files):
+        yield f"{directory}/{file}" if directory else file
+    for folder in sorted(folders):
+        yield from stored_names(storage, f"{directory}/{folder}" if directory else folder)
+
+
+def referenced_names() -> set[str]:
+    """The files that rows name: every evidence file (withdrawn ones too) and every edition file."""
+    from .models import EditionFile, Evidence
+
+    return set(Evidence.objects.exclude(file="").values_list("file", flat=True)) | set(
+        EditionFile.objects.values_list("file", flat=True)
+    )

@@ -6,6 +6,7 @@ SECRET_KEY (DEBUG off refuses to start without one) and DATABASE_URL.
 
 import os
 from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -66,6 +67,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions: during maintenance nothing touches the database.
+    "tracker.errors.MaintenanceMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -76,6 +79,7 @@ MIDDLEWARE = [
     "tracker.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "tracker.errors.PermissionRefusalLogMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a refused log-in into the lock-out page.
@@ -240,6 +244,59 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "tracker@localhost")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+
+def env_addresses(name: str) -> list[tuple[str, str]]:
+    """ "Name <a@example.org>, b@example.org" as Django's list of (name, address)."""
+    value = env_str(name)
+    addresses = getaddresses([value]) if value.strip() else []
+    if any("@" not in address for _name, address in addresses):
+        raise ImproperlyConfigured(f'{name} must be e-mail addresses, e.g. "Name <name@example.org>, ...".')
+    return addresses
+
+
+# Who is e-mailed each server error (and each error logged) when DEBUG is off.
+ADMINS = env_addresses("ADMINS")
+
+# Logging: everything at LOG_LEVEL and above to stderr, where the process manager (systemd,
+# Docker) keeps it; errors also by e-mail to ADMINS. What is logged: server errors and refused
+# requests (django.request), failed log-ins, lock-outs, unlocks and permission refusals
+# (commitments.security), finalised and withdrawn report editions and edition files found
+# changed on disk (commitments.editions).
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL.")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "plain"},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["stderr", "mail_admins"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's records go to the root's handlers (Django would otherwise print them only with
+        # DEBUG on).
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        # django-axes logs every step, failures twice; the tracker logs the failures and lock-outs
+        # itself (commitments.logins), once each.
+        "axes": {"handlers": [], "level": "ERROR", "propagate": True},
+    },
+}
+
+# Maintenance (tracker.errors.MaintenanceMiddleware): every request gets the 503 page while
+# MAINTENANCE is true or the file MAINTENANCE_FILE exists (`touch` it before a restore, remove
+# it after; no restart needed).
+MAINTENANCE = env_bool("MAINTENANCE", False)
+MAINTENANCE_FILE = Path(env_str("MAINTENANCE_FILE", str(BASE_DIR / "MAINTENANCE")))
+MAINTENANCE_RETRY_AFTER = 600  # seconds
 
 # The annual progress report: who prepares it (printed on its cover, in each language), and the
 # Chromium that prints its PDF (by default `chromium` on the PATH; without one, no PDF is offered).

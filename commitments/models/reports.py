@@ -9,6 +9,7 @@ listed as withdrawn. The next period's report compares against the last edition 
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -35,12 +36,35 @@ if TYPE_CHECKING:
 FINALISE = "commitments.add_reportedition"
 WITHDRAW = "commitments.change_reportedition"
 
+# Who finalised and withdrew which edition, and any file found changed on disk.
+logger = logging.getLogger("commitments.editions")
+
+# The only columns of an edition written after it is created: its withdrawal. The database says
+# the same on PostgreSQL (migration 0013's trigger).
+WITHDRAWAL_FIELDS = frozenset({"withdrawn_by", "withdrawn_at", "withdrawal_reason"})
+
 
 class FrozenEdition(Exception):
     """Something tried to change a finalised edition's content or files."""
 
 
+class TamperedFile(Exception):
+    """An edition's file on disk no longer has the SHA-256 it was finalised with."""
+
+
 class ReportEditionQuerySet(models.QuerySet):
+    def update(self, **kwargs) -> int:
+        """Only the withdrawal is ever written to an edition, here as in ``save``."""
+        changed = {self.model._meta.get_field(name).name for name in kwargs}
+        if changed - WITHDRAWAL_FIELDS:
+            raise FrozenEdition("A finalised edition cannot be changed, only withdrawn.")
+        return super().update(**kwargs)
+
+    def delete(self):
+        raise FrozenEdition("A finalised edition is never deleted; withdraw it instead.")
+
+    delete.queryset_only = True
+
     def current(self) -> ReportEditionQuerySet:
         """Editions not withdrawn."""
         return self.filter(withdrawn_at__isnull=True)
@@ -102,7 +126,7 @@ class ReportEdition(models.Model):
     objects = ReportEditionQuerySet.as_manager()
 
     # The only fields saved after creation: the withdrawal.
-    WITHDRAWAL = {"withdrawn_by", "withdrawn_at", "withdrawal_reason"}
+    WITHDRAWAL = WITHDRAWAL_FIELDS
 
     class Meta:
         ordering = ["-finalised_at", "-pk"]
@@ -166,6 +190,10 @@ class ReportEdition(models.Model):
             for file in stored:
                 file.file.storage.delete(file.file.name)
             raise
+        logger.info(
+            "Report edition %s finalised by %s: %s %s in %s, files %s",
+            edition.pk, by.get_username(), plan.code, period.label, language, ", ".join(sorted(renderers)),
+        )  # fmt: skip
         return edition
 
     @staticmethod
@@ -182,6 +210,11 @@ class ReportEdition(models.Model):
             raise ValidationError(_("This edition was withdrawn already."))
         self.withdrawn_by, self.withdrawn_at, self.withdrawal_reason = by, timezone.now(), reason.strip()
         self.save(update_fields=sorted(self.WITHDRAWAL))
+        logger.info(
+            "Report edition %s (%s %s in %s) withdrawn by %s: %s",
+            self.pk, self.plan.code, self.period.label, self.language, by.get_username(),
+            self.withdrawal_reason,
+        )  # fmt: skip
 
     def file(self, fmt: str) -> EditionFile | None:
         """The edition's file in ``fmt``; reads ``with_files()``'s prefetch when there is one."""
@@ -307,6 +340,18 @@ class ReportText(models.Model):
             return current
 
 
+class EditionFileQuerySet(models.QuerySet):
+    """An edition's files are written once; no bulk update or delete reaches them either."""
+
+    def update(self, **kwargs) -> int:
+        raise FrozenEdition("An edition's files are never changed.")
+
+    def delete(self):
+        raise FrozenEdition("An edition's files are never deleted.")
+
+    delete.queryset_only = True
+
+
 def edition_file_name(instance: EditionFile, filename: str) -> str:
     return f"editions/{filename}"
 
@@ -325,6 +370,8 @@ class EditionFile(models.Model):
     file = models.FileField(_("file"), max_length=200, storage=evidence_storage, upload_to=edition_file_name)
     size = models.PositiveBigIntegerField(_("size"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
+
+    objects = EditionFileQuerySet.as_manager()
 
     class Meta:
         ordering = ["edition", "format"]
@@ -361,5 +408,15 @@ class EditionFile(models.Model):
         return file
 
     def read(self) -> bytes:
+        """The file's bytes, as finalised; raises TamperedFile (and logs it) if they changed since."""
         with self.file.open("rb") as handle:
-            return handle.read()
+            data = handle.read()
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != self.sha256:
+            logger.error(
+                "Edition file %s (edition %s, %s) does not match its SHA-256: stored %s, on disk %s "
+                "(%d bytes, %d finalised); it was not served",
+                self.file.name, self.edition_id, self.format, self.sha256, digest, len(data), self.size,
+            )  # fmt: skip
+            raise TamperedFile(self.file.name)
+        return data

@@ -519,7 +519,8 @@ ACTION_NAMES = {"submit": _("submitted"), "approve": _("approved"), "return": _(
 class UpdateTransition(models.Model):
     """One step in a status update's life cycle: who, when, from where to where, and why."""
 
-    update = models.ForeignKey(StatusUpdate, on_delete=models.CASCADE, related_name="transitions")
+    # PROTECT: the approval trail outlives any attempt to delete its update.
+    update = models.ForeignKey(StatusUpdate, on_delete=models.PROTECT, related_name="transitions")
     from_state = models.CharField(max_length=20, choices=StatusUpdate.State.choices)
     to_state = models.CharField(max_length=20, choices=StatusUpdate.State.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -23,6 +23,7 @@ from ..models import (
     ReportText,
     interface_language,
 )
+from ..models.reports import TamperedFile
 from ..models.tracking import EditConflict
 from ..permissions import reader_required, report_editor_required, report_finaliser_required
 from ..progress_report.build import build_report
@@ -166,7 +167,10 @@ def edition_withdraw(request, pk: int):
 def edition_download(request, pk: int, fmt: str):
     file = get_object_or_404(EditionFile.objects.select_related("edition__plan", "edition__period"),
                              edition=pk, format=fmt)  # fmt: skip
-    return file_response(file.read(), fmt, file.file_name)
+    try:
+        return file_response(file.read(), fmt, file.file_name)
+    except TamperedFile:  # logged by read(); 409: what is stored conflicts with what was finalised
+        return render(request, "commitments/edition_tampered.html", {"file": file}, status=409)
 
 
 def file_response(body: bytes, fmt: str, name: str) -> HttpResponse:

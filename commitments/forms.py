@@ -28,6 +28,13 @@ from .models import (
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def add_model_errors(form: forms.Form, errors: dict[str, str]) -> None:
+    """Show a model rule's errors (``submission_errors``, ``return_errors``…) at their fields."""
+    for field, message in errors.items():
+        if field not in form.errors:
+            form.add_error(field, message)
+
+
 class UpdateForm(forms.ModelForm):
     # The version the author started from: a save based on an older one is refused.
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -53,7 +60,7 @@ class UpdateForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.submitting = submitting
         self.fields["version"].initial = self.instance.version
-        self.fields["withdraw"].queryset = self.instance.evidence.current()
+        self.fields["withdraw"].queryset = self.instance.evidence.not_withdrawn()
         self.fields["status"].empty_label = _("— choose a status —")
 
     def clean(self):
@@ -64,9 +71,7 @@ class UpdateForm(forms.ModelForm):
             for field in self._meta.fields:
                 if field in cleaned:
                     setattr(candidate, field, cleaned[field])
-            for field, message in candidate.submission_errors().items():
-                if field not in self.errors:
-                    self.add_error(field, message)
+            add_model_errors(self, candidate.submission_errors())
         return cleaned
 
 
@@ -206,8 +211,8 @@ class ReviewForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if self.data.get("decision") == "return" and not cleaned.get("comment", "").strip():
-            self.add_error("comment", _("Say what needs to change when returning an update."))
+        if self.data.get("decision") == "return":
+            add_model_errors(self, StatusUpdate.return_errors(cleaned.get("comment", "")))
         return cleaned
 
 
@@ -222,7 +227,8 @@ class BulkReviewForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("decision") == "return" and not cleaned.get("comment", "").strip():
+        # The model's rule, said of several updates.
+        if cleaned.get("decision") == "return" and StatusUpdate.return_errors(cleaned.get("comment", "")):
             self.add_error("comment", _("Say what needs to change when returning updates."))
         return cleaned
 
@@ -238,9 +244,11 @@ class PeriodStatusForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        status = cleaned.get("status")
-        if status and self.proposed and status != self.proposed and not cleaned.get("reason", "").strip():
-            self.add_error("reason", _("Give a reason when the status differs from the lead owner's."))
+        if cleaned.get("status"):
+            errors = PeriodStatus(proposed=self.proposed).confirmation_errors(
+                cleaned["status"], cleaned.get("reason", "")
+            )
+            add_model_errors(self, errors)
         return cleaned
 
     def confirm(self, period_status: PeriodStatus, *, by) -> None:
@@ -398,7 +406,7 @@ class ReportTextEditor:
         from .progress_report.build import build_report
 
         self.period, self.section, self.part = period, section, part
-        self.current = ReportText.objects.filter(period=period, section=section, part=part).first()
+        self.saved = ReportText.objects.filter(period=period, section=section, part=part).first()
         self.drafts = {}
         for language in ("en", "zh"):
             content = build_report(period.plan, period, language)
@@ -415,11 +423,11 @@ class ReportTextEditor:
         )
 
     def initial(self) -> dict:
-        current = self.current
+        saved = self.saved
         return {
-            "text_en": current.text_en if current and current.text_en else self.drafts["en"],
-            "text_zh": current.text_zh if current and current.text_zh else self.drafts["zh"],
-            "version": current.version if current else None,
+            "text_en": saved.text_en if saved and saved.text_en else self.drafts["en"],
+            "text_zh": saved.text_zh if saved and saved.text_zh else self.drafts["zh"],
+            "version": saved.version if saved else None,
             "highlights": self.activities.highlighted() if self.activities is not None else None,
         }
 

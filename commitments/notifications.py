@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Permission
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -143,17 +143,12 @@ def line_url(line: ActionLine) -> str:
 
 
 def _owners_yet_to_report(period: ReportingPeriod) -> QuerySet:
-    reported = StatusUpdate.objects.in_period(period).filter(
-        line=OuterRef("line"),
-        organisation=OuterRef("organisation"),
-        state__in=[StatusUpdate.State.SUBMITTED, StatusUpdate.State.APPROVED],
-    )
     reachable = get_user_model().objects.filter(is_active=True).exclude(email="").order_by("email")
     return (
         Ownership.objects.confirmed()
         # A line dropped from its source document is kept for its history, not reported on.
         .filter(line__plan=period.plan, line__missing_from_source_since__isnull=True)
-        .filter(~Exists(reported))
+        .yet_to_report_in(period)
         .select_related("line__plan", "organisation")
         .prefetch_related(Prefetch("organisation__focal_points", queryset=reachable))
         .order_by("line__sort_key", "organisation__acronym")

@@ -190,6 +190,7 @@ class PlanProgress:
                 owned=Count("pk"),
                 approved=Count("pk", filter=Q(update_state=StatusUpdate.State.APPROVED)),
                 pending=Count("pk", filter=Q(update_state=StatusUpdate.State.SUBMITTED)),
+                yet_to_report=Count("pk", filter=~Ownership.objects.reported_in(self.period)),
             )
         )  # fmt: skip
         organisations = Organisation.objects.in_bulk([row["organisation"] for row in counts])
@@ -198,13 +199,12 @@ class PlanProgress:
 
     def _owner_row(self, organisation: Organisation, counts: dict[str, int]) -> OwnerRow:
         owner = {"owner": organisation.acronym}
-        silent = counts["owned"] - counts["approved"] - counts["pending"]
         return OwnerRow(
             organisation=organisation,
             owned=counts["owned"],
             approved=counts["approved"],
             pending=counts["pending"],
-            overdue=silent if self.period.is_past_deadline else 0,
+            overdue=counts["yet_to_report"] if self.period.is_past_deadline else 0,
             urls={
                 "owned": self._url(owner),
                 "approved": self._url(owner, state=StatusUpdate.State.APPROVED),

@@ -1,3 +1,4 @@
+import contextlib
 import shutil
 from pathlib import Path
 
@@ -105,6 +106,22 @@ def make_period(plan, **overrides):
               "ends_on": datetime.date(2026, 12, 31), "deadline": datetime.date(2026, 11, 30),
               "is_open": True} | overrides  # fmt: skip
     return ReportingPeriod.objects.create(plan=plan, **values)
+
+
+@contextlib.contextmanager
+def while_open(period):
+    """Write the history of ``period``, a closed period, as it was written while it was open: the
+    plan's open period is closed meanwhile (updates are changed only in an open period)."""
+    from commitments.models import ReportingPeriod
+
+    others = list(ReportingPeriod.objects.for_plan(period.plan_id).open().exclude(pk=period.pk))
+    for other in others:
+        other.close_for_updates()
+    period.open_for_updates()
+    yield period
+    period.close_for_updates()
+    for other in others:
+        other.open_for_updates()
 
 
 def make_update(line, period, organisation, author, **overrides):

@@ -42,7 +42,8 @@ RENDERERS = {"docx": render_text, "html": lambda content: b"<html>" + render_tex
 
 
 def finalise(plan, period, by, language: str = "en"):
-    return ReportEdition.finalise(plan, period, language, by=by, renderers=RENDERERS)
+    content = build_report(plan, period, language, is_final=True)
+    return ReportEdition.finalise(plan, period, content, by=by, renderers=RENDERERS)
 
 
 def pillar(plan, code: str = "1") -> Part:
@@ -319,7 +320,11 @@ def test_a_failing_renderer_leaves_no_edition_and_no_file(
 
     with pytest.raises(RuntimeError):
         ReportEdition.finalise(
-            plan_2026, period, "en", by=secretariat, renderers=RENDERERS | {"xlsx": broken}
+            plan_2026,
+            period,
+            build_report(plan_2026, period, "en", is_final=True),
+            by=secretariat,
+            renderers=RENDERERS | {"xlsx": broken},
         )
 
     assert not ReportEdition.objects.exists() and not EditionFile.objects.exists()
@@ -352,7 +357,7 @@ def test_an_administrator_withdraws_an_edition_with_a_reason_and_it_stays_listed
     assert edition.is_withdrawn and edition.withdrawn_by == administrator
     assert edition.withdrawal_reason == "Wrong meeting"
     assert list(ReportEdition.objects.for_period(period)) == [edition]
-    assert not ReportEdition.objects.current().exists()
+    assert not ReportEdition.objects.not_withdrawn().exists()
     assert list(ReportEdition.objects.withdrawn()) == [edition]
     assert edition.file("docx").read()  # the files stay
     assert [record.withdrawn_at is None for record in edition.history.order_by("history_date")] == [

@@ -120,8 +120,9 @@ def test_the_report_page_downloads_a_pdf(client, reader, plan_2026):
 def test_a_final_edition_stores_a_pdf(plan_2026, secretariat, evidence_root):
     period = make_period(plan_2026)
 
+    content = build_report(plan_2026, period, "zh", is_final=True)
     edition = ReportEdition.finalise(
-        plan_2026, period, "zh", by=secretariat, renderers=progress_report.renderers()
+        plan_2026, period, content, by=secretariat, renderers=progress_report.renderers()
     )
 
     stored = edition.file(EditionFile.Format.PDF)

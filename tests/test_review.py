@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from commitments.models import Activity, Evidence, Fund, PeriodStatus, Status, StatusUpdate
 
-from .conftest import line, make_period, make_update, own
+from .conftest import line, make_period, make_update, own, while_open
 
 pytestmark = pytest.mark.django_db
 
@@ -47,9 +47,10 @@ def test_the_queue_shows_the_change_since_the_last_approved_update(
         deadline=datetime.date(2025, 11, 30),
         is_open=False,
     )
-    earlier = submitted_update(
-        "2.8.1", last_year, owner, focal_point, narrative_en="The meeting was planned in Hanoi."
-    )
+    with while_open(last_year):
+        earlier = submitted_update(
+            "2.8.1", last_year, owner, focal_point, narrative_en="The meeting was planned in Hanoi."
+        )
     earlier.approve(by=secretariat)
     submitted_update("2.8.1", period, owner, focal_point, narrative_en="The meeting was held in Hanoi.")
     client.force_login(secretariat)
@@ -238,7 +239,8 @@ def test_the_line_page_runs_the_same_number_of_queries_whatever_the_number_of_up
             is_open=False,
         )
         for organisation, author in ((owner, focal_point), (other_owner, other_focal_point)):
-            update = submitted_update("2.8.1", earlier, organisation, author)
+            with while_open(earlier):
+                update = submitted_update("2.8.1", earlier, organisation, author)
             Activity.objects.create(update=update, date=datetime.date(year, 3, 3), title_en=f"Meeting {year}")
             Evidence.objects.create(
                 update=update, title_en=f"Report {year}", link="https://example.org/report"

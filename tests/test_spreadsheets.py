@@ -14,8 +14,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from commitments import spreadsheets
+from commitments.checking import Known
 from commitments.models import ReportUpload, Status, StatusUpdate, UpdateTransition
-from commitments.models.spreadsheets import Known
 
 from .conftest import line, make_organisation, make_update, own
 from .test_uploads import HTML, make_docx, make_ooxml, make_xlsx
@@ -734,7 +734,7 @@ def test_nothing_is_saved_when_an_owner_creates_the_same_update_while_it_is_bein
             super().__init__(*args)
             self.updates = {}
 
-    monkeypatch.setattr("commitments.models.spreadsheets.Known", Blind)
+    monkeypatch.setattr("commitments.checking.Known", Blind)
     response = client.post(report.get_absolute_url(), follow=True)
     assert (
         "Nothing was saved. An update of one of these lines was saved meanwhile" in response.content.decode()

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 if TYPE_CHECKING:  # tracking.py imports this module, so its models are imported where used.
-    from .tracking import Ownership, Status
+    from .tracking import Ownership, PeriodStatus, Status
 
 EXPORT_FIELDS = [
     "plan", "code", "label", "part", "part_title_en", "part_title_zh", "area", "area_title_en",
@@ -245,7 +245,7 @@ class ActionLineQuerySet(models.QuerySet):
         """
         from .tracking import PeriodStatus
 
-        confirmed = PeriodStatus.objects.confirmed().latest_first()
+        confirmed = PeriodStatus.objects.latest_confirmed()
         latest = confirmed.filter(line=models.OuterRef("pk"))
         return self.annotate(
             current_status_code=models.Subquery(latest.values("status__code")[:1]),
@@ -337,7 +337,7 @@ class ActionLineQuerySet(models.QuerySet):
     def with_evidence_in(self, period, present: bool = True) -> ActionLineQuerySet:
         from .tracking import Evidence
 
-        evidence = Evidence.objects.current().filter(
+        evidence = Evidence.objects.not_withdrawn().filter(
             update__line=models.OuterRef("pk"), update__period=period
         )
         return self.filter(models.Exists(evidence) if present else ~models.Exists(evidence))
@@ -345,18 +345,11 @@ class ActionLineQuerySet(models.QuerySet):
     def overdue_in(self, period, organisation=None) -> ActionLineQuerySet:
         """Past the period's deadline, lines with a confirmed owner (``organisation``, if given)
         that has no submitted or approved update for the period."""
-        from .tracking import Ownership, StatusUpdate
+        from .tracking import Ownership
 
         if not period.is_past_deadline:
             return self.none()
-        reported = (
-            StatusUpdate.objects.in_period(period)
-            .reported()
-            .filter(line=models.OuterRef("line"), organisation=models.OuterRef("organisation"))
-        )
-        silent = (
-            Ownership.objects.confirmed().filter(line=models.OuterRef("pk")).filter(~models.Exists(reported))
-        )
+        silent = Ownership.objects.confirmed().yet_to_report_in(period).filter(line=models.OuterRef("pk"))
         if organisation is not None:
             silent = silent.filter(organisation=organisation)
         return self.filter(models.Exists(silent))
@@ -455,16 +448,21 @@ class ActionLine(Bilingual):
         return bool(self.text_en and self.text_zh)
 
     @property
-    def current_status(self) -> Status | None:
-        """The status of the latest confirmed period status, or None before the first one.
+    def current_period_status(self) -> PeriodStatus | None:
+        """The latest confirmed period status (``PeriodStatus.objects.latest_confirmed()``), or None
+        before the first one.
 
         Read from ``ActionLine.objects.with_current_status()`` when the line came from it;
         one query otherwise.
         """
         if hasattr(self, "confirmed_period_statuses"):
-            latest = next(iter(self.confirmed_period_statuses), None)
-        else:
-            latest = self.period_statuses.confirmed().latest_first().select_related("status").first()
+            return next(iter(self.confirmed_period_statuses), None)
+        return self.period_statuses.latest_confirmed().select_related("status", "period").first()
+
+    @property
+    def current_status(self) -> Status | None:
+        """The line's current status: that of its latest confirmed period status, or None."""
+        latest = self.current_period_status
         return latest.status if latest else None
 
     @property

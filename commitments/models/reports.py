@@ -65,8 +65,7 @@ class ReportEditionQuerySet(models.QuerySet):
 
     delete.queryset_only = True
 
-    def current(self) -> ReportEditionQuerySet:
-        """Editions not withdrawn."""
+    def not_withdrawn(self) -> ReportEditionQuerySet:
         return self.filter(withdrawn_at__isnull=True)
 
     def withdrawn(self) -> ReportEditionQuerySet:
@@ -160,27 +159,28 @@ class ReportEdition(models.Model):
         cls,
         plan: Plan,
         period: ReportingPeriod,
-        language: str,
+        content: ReportContent,
         *,
         by,
         renderers: dict[str, Callable[[ReportContent], bytes]],
     ) -> ReportEdition:
-        """Build the final report as of the period's cut-off, render it in each format of
-        ``renderers`` (format → function of the content giving the file's bytes) and store the
-        content and files as a new edition, all or nothing."""
-        from ..progress_report.build import build_report
-
+        """Store ``content``, the final report built for ``plan`` and ``period`` as of the period's
+        cut-off (``build_report(..., is_final=True)``), rendered in each format of ``renderers``
+        (format → function of the content giving the file's bytes), as a new edition, all or nothing."""
         if not by.has_perm(FINALISE):
             raise PermissionDenied(_("Only secretariat officers can finalise a report."))
         unknown = set(renderers) - set(EditionFile.Format.values)
         if unknown:
             raise ValueError(f"Unknown edition formats: {sorted(unknown)}")
+        if not content.is_final or (content.plan_code, content.period_label) != (plan.code, period.label):
+            raise ValueError(f"Not the final report of {plan.code} {period.label}: {content.plan_code} "
+                             f"{content.period_label}, final: {content.is_final}")  # fmt: skip
         stored: list[EditionFile] = []
         try:
             with transaction.atomic():
-                content = build_report(plan, period, language, is_final=True)
                 edition = cls.objects.create(
-                    plan=plan, period=period, language=language, meeting=content.meeting, as_of=content.as_of,
+                    plan=plan, period=period, language=content.language, meeting=content.meeting,
+                    as_of=content.as_of,
                     content=content.to_json(), finalised_by=by, finalised_at=content.generated_at,
                 )  # fmt: skip
                 for fmt, render in renderers.items():

@@ -71,6 +71,23 @@ class OwnershipQuerySet(models.QuerySet):
         )
         return self.annotate(update_state=models.Subquery(update.order_by().values("state")[:1]))
 
+    def yet_to_report_in(self, period: ReportingPeriod) -> OwnershipQuerySet:
+        """Owners yet to report on their line for ``period``: no submitted or approved update.
+
+        The one definition of it, for reminders, overdue lines, the dashboard's owners and a focal
+        point's lines: a draft or a returned update still needs the owner's action.
+        """
+        return self.filter(~self.reported_in(period))
+
+    @staticmethod
+    def reported_in(period: ReportingPeriod) -> models.Exists:
+        """Whether the ownership's organisation has a submitted or approved update of the line for
+        ``period``: an expression to filter or count ownerships by."""
+        reported = StatusUpdate.objects.in_period(period).reported()
+        return models.Exists(
+            reported.filter(line=models.OuterRef("line"), organisation=models.OuterRef("organisation"))
+        )
+
     def lead_first(self) -> OwnershipQuerySet:
         # Spelled out: the role codes sort by accident of the alphabet ("-role" put supporting first).
         lead = models.Case(models.When(role=Ownership.Role.LEAD, then=0), default=1)
@@ -133,7 +150,11 @@ class ReportingPeriodQuerySet(models.QuerySet):
         return self.filter(plan=plan)
 
     def current(self) -> ReportingPeriod | None:
-        """The period a page opens on: the open one, else the one that ends last."""
+        """The current period, which a page opens on: the open one, else the one that ends last.
+
+        The only ``current()`` of the app: editions and evidence are ``not_withdrawn()``, a line's
+        status is ``ActionLine.current_status``.
+        """
         return self.open().first() or self.order_by("-ends_on").first()
 
     def overlapping(self, starts_on, ends_on) -> ReportingPeriodQuerySet:
@@ -291,6 +312,10 @@ class OwnWork(IllegalTransition):
     """Someone asked to approve, return or confirm what they wrote or submitted themselves."""
 
 
+class PeriodClosed(IllegalTransition):
+    """Someone asked to change or submit an update of a period that is not open for updates."""
+
+
 class EditConflict(Exception):
     """Someone else saved the status update since this edit began."""
 
@@ -304,7 +329,7 @@ class StatusUpdateQuerySet(models.QuerySet):
 
     def reported(self) -> StatusUpdateQuerySet:
         """Submitted or approved: what counts as reported for a deadline."""
-        return self.filter(state__in=[StatusUpdate.State.SUBMITTED, StatusUpdate.State.APPROVED])
+        return self.filter(state__in=StatusUpdate.REPORTED)
 
     def in_period(self, period: ReportingPeriod) -> StatusUpdateQuerySet:
         return self.filter(period=period)
@@ -334,6 +359,11 @@ class StatusUpdateQuerySet(models.QuerySet):
             role=Ownership.Role.LEAD,
         )
         return self.filter(models.Exists(lead))
+
+    def proposals(self) -> StatusUpdateQuerySet:
+        """The lead owner's approved updates: the status of each is the proposal for its line's
+        period status (``PeriodStatus.proposal_for``, the review queue)."""
+        return self.approved().by_lead_owner()
 
     def awaiting_confirmation(self) -> StatusUpdateQuerySet:
         """Approved updates of lines whose updates for the period are all approved, but whose
@@ -373,6 +403,8 @@ class StatusUpdate(models.Model):
         APPROVED = "approved", _("Approved")
 
     EDITABLE = {State.DRAFT, State.RETURNED}
+    # What counts as reported for a deadline: an owner with neither for a period is yet to report.
+    REPORTED = {State.SUBMITTED, State.APPROVED}
     MOVES = {
         "submit": ({State.DRAFT, State.RETURNED}, State.SUBMITTED),
         "approve": ({State.SUBMITTED}, State.APPROVED),
@@ -423,10 +455,21 @@ class StatusUpdate(models.Model):
     def is_editable(self) -> bool:
         return self.state in self.EDITABLE
 
+    @property
+    def is_open_for_editing(self) -> bool:
+        """Whether its author may change it now: a draft or returned update of an open period."""
+        return self.is_editable and self.period.is_open
+
+    @property
+    def is_reported(self) -> bool:
+        return self.state in self.REPORTED
+
     def save_edit(self, fields: list[str], *, expected_version: int) -> None:
-        """Save an edit made on ``expected_version``; refuse it if another save came first."""
+        """Save an edit made on ``expected_version``; refuse it if another save came first, or if
+        the period is not open for updates."""
         if not self.is_editable:
             raise IllegalTransition(_("Only a draft or a returned update can be edited."))
+        self._refuse_unless_period_open()
         with transaction.atomic():
             # Compare-and-set on the version: of two edits of the same version, one wins.
             claimed = StatusUpdate.objects.filter(
@@ -468,6 +511,8 @@ class StatusUpdate(models.Model):
         return self.state == self.State.SUBMITTED and user.has_perm(REVIEW_UPDATES) and not self.is_own(user)
 
     def submit(self, *, by) -> None:
+        """Submit for review, while the period is open and once ``submission_errors`` has nothing."""
+        self._refuse_unless_period_open()
         errors = self.submission_errors()
         if errors:
             raise IllegalTransition(" ".join(str(message) for message in errors.values()))
@@ -479,11 +524,28 @@ class StatusUpdate(models.Model):
             self._move("approve", by=by, comment=comment)
             PeriodStatus.propose(self.line, self.period)
 
+    @staticmethod
+    def return_errors(comment: str) -> dict[str, str]:
+        """What keeps an update from being returned with ``comment``, by field: the one rule that the
+        review forms and ``return_for_changes`` apply."""
+        if not comment.strip():
+            return {"comment": _("Say what needs to change when returning an update.")}
+        return {}
+
     def return_for_changes(self, *, by, comment: str) -> None:
         self._refuse_own(by)
-        if not comment.strip():
-            raise IllegalTransition(_("Say what needs to change when returning an update."))
+        errors = self.return_errors(comment)
+        if errors:
+            raise IllegalTransition(" ".join(str(message) for message in errors.values()))
         self._move("return", by=by, comment=comment)
+
+    def _refuse_unless_period_open(self) -> None:
+        # Read now, not from the period loaded with the update: closing a period takes effect at once.
+        if not ReportingPeriod.objects.filter(pk=self.period_id, is_open=True).exists():
+            raise PeriodClosed(
+                _("The period %(period)s is closed: its updates can no longer be changed or submitted.")
+                % {"period": self.period.label}
+            )
 
     def _refuse_own(self, user) -> None:
         if self.is_own(user):
@@ -657,7 +719,7 @@ class Activity(Localizable, models.Model):
 
 
 class EvidenceQuerySet(models.QuerySet):
-    def current(self) -> EvidenceQuerySet:
+    def not_withdrawn(self) -> EvidenceQuerySet:
         return self.filter(withdrawn_at__isnull=True)
 
 
@@ -717,13 +779,16 @@ class PeriodStatusQuerySet(models.QuerySet):
     def confirmed(self) -> PeriodStatusQuerySet:
         return self.filter(confirmed_at__isnull=False)
 
-    def current_for(self, line: ActionLine) -> PeriodStatus | None:
-        """The line's current status: its confirmed status of the latest period."""
-        return self.confirmed().filter(line=line).latest_first().select_related("status", "period").first()
-
     def latest_first(self) -> PeriodStatusQuerySet:
-        """The period that ends last first; a line's first confirmed one gives its current status."""
         return self.order_by("-period__ends_on", "-period__starts_on", "-pk")
+
+    def latest_confirmed(self) -> PeriodStatusQuerySet:
+        """Confirmed, the period that ends last first: a line's first one is its current status.
+
+        The one definition of a line's current status, read by ``ActionLine.current_period_status``
+        and ``ActionLine.objects.with_current_status()`` (the register, the line page, the exports).
+        """
+        return self.confirmed().latest_first()
 
 
 class PeriodStatus(models.Model):
@@ -761,10 +826,8 @@ class PeriodStatus(models.Model):
     @staticmethod
     def proposal_for(line: ActionLine, period: ReportingPeriod) -> Status | None:
         """The status of the lead owner's approved update for the period, if there is one."""
-        lead_update = (
-            StatusUpdate.objects.approved().in_period(period).filter(line=line).by_lead_owner()
-            .select_related("status").first()
-        )  # fmt: skip
+        proposals = StatusUpdate.objects.proposals().in_period(period).filter(line=line)
+        lead_update = proposals.select_related("status").first()
         return lead_update.status if lead_update else None
 
     @classmethod
@@ -786,16 +849,25 @@ class PeriodStatus(models.Model):
         updates = StatusUpdate.objects.approved().in_period(self.period_id).filter(line=self.line_id)
         return any(update.is_own(user) for update in updates.prefetch_related("transitions"))
 
+    def confirmation_errors(self, status: Status | None, reason: str) -> dict[str, str]:
+        """What keeps ``status`` (None: the proposal) from being confirmed with ``reason``, by field:
+        the one rule that the confirmation form and ``confirm`` apply."""
+        chosen = status or self.proposed
+        if chosen is None:
+            return {"status": _("There is no proposed status to confirm; choose one.")}
+        if self.proposed and chosen != self.proposed and not reason.strip():
+            return {"reason": _("Give a reason when the status differs from the lead owner's.")}
+        return {}
+
     def confirm(self, *, by, status: Status | None = None, reason: str = "") -> None:
         if self.is_own(by):
             raise OwnWork(
                 _("You wrote or submitted an update of this line: another officer confirms its status.")
             )
+        errors = self.confirmation_errors(status, reason)
+        if errors:
+            raise IllegalTransition(" ".join(str(message) for message in errors.values()))
         chosen = status or self.proposed
-        if chosen is None:
-            raise IllegalTransition(_("There is no proposed status to confirm; choose one."))
-        if self.proposed and chosen != self.proposed and not reason.strip():
-            raise IllegalTransition(_("Give a reason when the status differs from the lead owner's."))
         self.status, self.reason = chosen, reason
         self.confirmed_by, self.confirmed_at = by, timezone.now()
         self.save()

@@ -357,7 +357,7 @@ def final_edition(period: ReportingPeriod, language: str) -> ReportEdition | Non
     other: its figures are the same in both. Editions written before the report's current content
     (another ``schema``) are not read."""
     editions = [
-        edition for edition in ReportEdition.objects.current().for_period(period).latest_first()
+        edition for edition in ReportEdition.objects.not_withdrawn().for_period(period).latest_first()
         if edition.content.get("schema") == SCHEMA
     ]  # fmt: skip
     return next((e for e in editions if e.language == language), None) or next(iter(editions), None)

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from .. import permissions
 from ..forms import OwnerForm, OwnershipDecisionForm
 from ..history import line_history
-from ..models import ActionLine, Ownership, PeriodStatus, Plan, ReportingPeriod, StatusUpdate
+from ..models import ActionLine, Ownership, Plan, ReportingPeriod, StatusUpdate
 from ..permissions import reader_required
 
 
@@ -24,7 +24,9 @@ def plan_detail(request, code: str):
 
 @reader_required
 def line_detail(request, plan: str, code: str):
-    line = get_object_or_404(ActionLine.objects.with_structure(), plan__code=plan, code=code)
+    line = get_object_or_404(
+        ActionLine.objects.with_structure().with_current_status(), plan__code=plan, code=code
+    )
     updates = list(
         StatusUpdate.objects.filter(line=line).with_details().order_by("-period__ends_on", "organisation")
     )
@@ -34,7 +36,7 @@ def line_detail(request, plan: str, code: str):
         "line": line,
         "plan": line.plan,
         "ownerships": sorted(ownerships, key=Ownership.display_order),
-        "current": PeriodStatus.objects.current_for(line),
+        "current": line.current_period_status,
         "open_period": open_period,
         "approved": [u for u in updates if u.state == StatusUpdate.State.APPROVED],
         "in_progress": [u for u in updates if u.state != StatusUpdate.State.APPROVED],

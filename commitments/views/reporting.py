@@ -31,7 +31,8 @@ def my_lines(request):
         for u in StatusUpdate.objects.filter(period__in=periods.values(), organisation__in=organisations)
     }
     rows = [(o, periods.get(o.line.plan_id), updates.get((o.line_id, o.organisation_id))) for o in ownerships]
-    due = [row for row in rows if row[1] and (row[2] is None or row[2].is_editable)]
+    # Owners yet to report (``OwnershipQuerySet.yet_to_report_in``), read from the rows.
+    due = [row for row in rows if row[1] and not (row[2] and row[2].is_reported)]
     return render(
         request, "commitments/my_lines.html", {"rows": rows, "due": due, "organisations": organisations}
     )
@@ -56,7 +57,7 @@ def update_start(request, ownership: int):
 @reader_required
 def update_edit(request, pk: int):
     update = permissions.update_to_edit(request.user, pk)
-    if not update.is_editable or not update.period.is_open:
+    if not update.is_open_for_editing:
         messages.info(request, _("This update can no longer be edited."))
         return redirect("commitments:update-detail", update.pk)
     # What was being saved when the session ended, back after log-in: bound as it was sent, with
@@ -86,9 +87,7 @@ def update_detail(request, pk: int):
     update = get_object_or_404(StatusUpdate.objects.with_details(), pk=pk)
     context = {
         "update": update,
-        "can_edit": update.is_editable
-        and update.period.is_open
-        and permissions.can_edit(request.user, update),
+        "can_edit": update.is_open_for_editing and permissions.can_edit(request.user, update),
         "review_form": ReviewForm(initial={"version": update.version}),
         **decision_context(request.user, update),
     }

@@ -137,7 +137,8 @@ def report_finalise(request, period: int):
     form = FinaliseForm(request.POST)
     if form.is_valid():
         try:
-            ReportEdition.finalise(period.plan, period, form.cleaned_data["language"], by=request.user,
+            content = build_report(period.plan, period, form.cleaned_data["language"], is_final=True)
+            ReportEdition.finalise(period.plan, period, content, by=request.user,
                                    renderers=progress_report.renderers())  # fmt: skip
             messages.success(request, _("The final edition is stored; it will not change."))
         except PdfUnavailable as error:

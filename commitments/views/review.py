@@ -48,12 +48,12 @@ def lines_to_confirm(user) -> list[dict]:
         StatusUpdate.objects.awaiting_confirmation().with_context().prefetch_related("transitions")
         .order_by("period", "line__sort_key")
     )  # fmt: skip
-    leads = set(updates.by_lead_owner().values_list("pk", flat=True))
+    proposals = set(updates.proposals().values_list("pk", flat=True))
     for update in updates:
         row = rows[update.line, update.period]
         row["updates"].append(update)
         row["own"] = row["own"] or update.is_own(user)
-        if update.pk in leads:
+        if update.pk in proposals:
             row["proposed"] = update.status
     return [
         {"line": line, "period": period, **row, "form": PeriodStatusForm(proposed=row["proposed"])}

@@ -14,9 +14,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import spreadsheets
+from ..checking import CREATE, ERROR, SKIP, UPDATE
 from ..forms import ReportUploadForm
 from ..models import ReportingPeriod, ReportUpload
-from ..models.spreadsheets import CREATE, ERROR, SKIP, UPDATE, UploadRefused
+from ..models.spreadsheets import UploadRefused
 from ..models.tracking import EditConflict, IllegalTransition
 from ..permissions import reviewer_of_updates_required
 

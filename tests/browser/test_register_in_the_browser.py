@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from commitments.models import PeriodStatus, Status
 
-from ..conftest import line, make_period, make_update, own
+from ..conftest import line, make_period, make_update, own, while_open
 from .conftest import ARTIFACTS, PHONE, WORDS, log_in, say, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -44,7 +44,8 @@ def statuses_confirmed(plan_2026, owner, focal_point, secretariat):
     for code in ONGOING_ECONOMIC + ["1.1.1"]:  # 1.1.1 is in the political and security pillar
         confirm(code, this_year, "ongoing", owner, focal_point, secretariat)
     confirm("2.3.1", this_year, "completed", owner, focal_point, secretariat)
-    confirm("2.4.1", last_year, "ongoing", owner, focal_point, secretariat)  # ongoing last year only
+    with while_open(last_year):  # ongoing last year only
+        confirm("2.4.1", last_year, "ongoing", owner, focal_point, secretariat)
     confirm("2.4.1", this_year, "completed", owner, focal_point, secretariat)
 
 

@@ -16,6 +16,7 @@ owners; the links point at example.org.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
 import random
@@ -391,6 +392,23 @@ def prepare_period(plan: Plan, period: ReportingPeriod | None, today: date) -> t
     return period, False
 
 
+@contextlib.contextmanager
+def open_while_writing(period: ReportingPeriod):
+    """Keep ``period`` open while the sample's owners write and submit in it (updates are changed
+    only in an open period), and the plan's other periods as they were. Call inside a transaction."""
+    if period.is_open:
+        yield
+        return
+    others = list(ReportingPeriod.objects.for_plan(period.plan_id).open())
+    for other in others:
+        other.close_for_updates()
+    period.open_for_updates()
+    yield
+    period.close_for_updates()
+    for other in others:
+        other.open_for_updates()
+
+
 def sample_users(organisations: set[Organisation]) -> tuple[object, object]:
     """The sample's authors, with no usable password: a focal point of every body that reports
     and a secretariat officer who approves and confirms."""
@@ -475,8 +493,9 @@ class Sample:
             report.evidence = True
         reports += self.plan_pending(unreported)
         focal, secretariat = sample_users({report.organisation for report in reports if report.state})
-        for report in reports:
-            self.write(report, focal, secretariat)
+        with open_while_writing(self.period):
+            for report in reports:
+                self.write(report, focal, secretariat)
         self.confirm_statuses(reports, secretariat)
 
     # The lines, their owners and statuses.

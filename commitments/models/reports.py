@@ -192,7 +192,8 @@ class ReportEdition(models.Model):
             raise
         logger.info(
             "Report edition %s finalised by %s: %s %s in %s, files %s",
-            edition.pk, by.get_username(), plan.code, period.label, language, ", ".join(sorted(renderers)),
+            edition.pk, by.get_username(), plan.code, period.label, content.language,
+            ", ".join(sorted(renderers)),
         )  # fmt: skip
         return edition
 

@@ -608,7 +608,7 @@ def test_a_file_over_the_size_limit_is_refused(client, world, secretariat, setti
     settings.EVIDENCE_MAX_BYTES = 1000
     client.force_login(secretariat)
     response = post_file(client, world.period, fill(world.period, {}))
-    assert "the limit is 1000 bytes" in response.content.decode()
+    assert "The file is larger than 1000 bytes." in response.content.decode()
     assert not ReportUpload.objects.exists()
 
 

@@ -284,9 +284,10 @@ def test_a_truncated_docx_is_refused():
     assert refusal("report.docx", make_docx()[:200]).code == "type_not_allowed"
 
 
-def test_a_macro_enabled_document_renamed_docx_is_refused():
+def test_a_macro_enabled_document_renamed_docx_is_refused_as_carrying_macros():
     docm = make_docx(**{"word/vbaProject.bin": b"\x00" * 64})
-    assert refusal("report.docx", docm).code == "type_not_allowed"
+    error = refusal("report.docx", docm)
+    assert error.code == "risky_content" and "This document contains macros" in error.messages[0]
 
 
 def test_a_zip_with_the_wrong_mimetype_named_odt_is_refused():

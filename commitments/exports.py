@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from . import uploads
+from . import cells, uploads
 from .models import ActionLine, PeriodStatus, Plan, ReportingPeriod, StatusUpdate
 
 XLSX_TYPE = uploads.XLSX.content_type
@@ -86,16 +86,6 @@ def rows(lines, period: ReportingPeriod | None) -> Iterable[dict[str, object]]:
     return (record(line, period) for line in with_period_details(lines, period))
 
 
-def keep_as_text(workbook: Workbook) -> None:
-    """Make every text cell that starts with "=" a text again: openpyxl stores such a string as a
-    formula, so a narrative typed as "=HYPERLINK(…)" would be a live formula in a file we send out."""
-    for sheet in workbook.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if cell.data_type == "f":
-                    cell.data_type = "s"
-
-
 def filename(plan: Plan | None, extension: str) -> str:
     return f"register-{plan.code if plan else 'all'}-{timezone.localdate():%Y-%m-%d}.{extension}"
 
@@ -107,8 +97,8 @@ def as_csv(lines, plan: Plan | None, period: ReportingPeriod | None) -> HttpResp
     response.write("\ufeff")
     headers = columns()
     writer = csv.DictWriter(response, fieldnames=list(headers))
-    writer.writerow(headers)
-    writer.writerows(rows(lines, period))
+    writer.writerows(cells.csv_rows([headers]))
+    writer.writerows(cells.csv_rows(rows(lines, period)))
     return response
 
 
@@ -135,7 +125,7 @@ def as_xlsx(lines, plan: Plan | None, period: ReportingPeriod | None) -> HttpRes
                 cell.number_format = "yyyy-mm-dd"
     sheet.freeze_panes = "B2"  # the header row and the code column stay in view
     sheet.auto_filter.ref = sheet.dimensions
-    keep_as_text(workbook)
+    cells.keep_as_text(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import zipfile
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -27,7 +28,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import exports, uploads
+from . import uploads
+from .cells import keep_as_text
 from .models import ActionLine, Activity, Fund, ReportingPeriod, Status, StatusUpdate
 
 XLSX_TYPE = uploads.XLSX.content_type
@@ -42,6 +44,17 @@ MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
 # The template has 25 columns; cells far to the right of them are not read.
 MAX_COLUMNS = 60
+# Rows are read up to this row number and no further, blank rows between the filled ones included;
+# a sheet going on below it is refused rather than read to its end (a sheet can declare a million).
+MAX_ROW_NUMBER = 2 * MAX_ROWS
+# What the workbook may unpack to, checked from the zip's directory before openpyxl opens it: the
+# template filled for every line is a few megabytes; 95 MB of shared strings took 79 s to load.
+MAX_UNPACKED = 50 * 1024 * 1024
+# XML compresses ten to thirty times; a part packed far tighter than this is padding, not data.
+MAX_RATIO = 100
+RATIO_FROM_BYTES = 1024 * 1024  # small parts are not judged by their ratio
+# Excel's own limit for a cell.
+MAX_CELL_CHARS = 32767
 # Rows below the prefilled ones where a status can still be picked from the list.
 SPARE_ROWS = 100
 
@@ -163,7 +176,7 @@ def reporting_template(period: ReportingPeriod) -> bytes:
     _write_funds(workbook.create_sheet(FUNDS_SHEET), funds)
     _write_instructions(workbook.create_sheet(README_SHEET), period, statuses)
     buffer = io.BytesIO()
-    exports.keep_as_text(workbook)
+    keep_as_text(workbook)
     workbook.save(buffer)
     return buffer.getvalue()
 
@@ -310,6 +323,7 @@ def read_upload(upload: IO[bytes], *, name: str = "") -> list[dict[str, Any]]:
     not an XLSX workbook, is too large, or has no sheet with the template's columns.
     """
     _check_file(upload, name)
+    _check_unpacked_sizes(upload)
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
     # openpyxl raises whatever its parsers raise on a damaged workbook.
@@ -327,16 +341,8 @@ def read_upload(upload: IO[bytes], *, name: str = "") -> list[dict[str, Any]]:
 
 
 def _check_file(upload: IO[bytes], name: str) -> None:
-    size = getattr(upload, "size", None) or 0
     limit = min(uploads.max_bytes(), MAX_BYTES)
-    if size == 0:
-        raise ValidationError(_("This file is empty."), code="empty")
-    if size > limit:
-        raise ValidationError(
-            _("This file is %(size)s; the limit is %(limit)s."),
-            code="too_large",
-            params={"size": uploads.human_size(size), "limit": uploads.human_size(limit)},
-        )
+    uploads.check_size(upload, limit)
     if uploads.detect_type(upload, limit) != uploads.XLSX:
         raise ValidationError(
             _("This is not an Excel workbook (XLSX). Upload the filled reporting template, saved as XLSX."),
@@ -346,16 +352,47 @@ def _check_file(upload: IO[bytes], name: str) -> None:
         raise ValidationError(_("The file's name must end in .xlsx."), code="extension_mismatch")
 
 
+def _check_unpacked_sizes(upload: IO[bytes]) -> None:
+    """Refuse a workbook that would unpack to too much, from the sizes its zip directory declares
+    (which bound what can be decompressed), before openpyxl reads any of it."""
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            members = archive.infolist()
+    finally:
+        upload.seek(0)
+    unpacked = sum(member.file_size for member in members)
+    packed_tight = any(
+        member.file_size > RATIO_FROM_BYTES and member.file_size > MAX_RATIO * max(member.compress_size, 1)
+        for member in members
+    )
+    if unpacked > MAX_UNPACKED or packed_tight:
+        raise ValidationError(
+            _("This workbook unpacks to %(size)s, far more than a filled template; upload the template "
+              "with your rows only."),
+            code="suspicious_archive",
+            params={"size": uploads.human_size(unpacked)},
+        )  # fmt: skip
+
+
 def _read_rows(sheet) -> list[dict[str, Any]]:
     names = header_names()
     columns: dict[str, int] | None = None
     rows = []
+    # One row past the last one read: openpyxl yields it only when the sheet goes on below it.
     for number, cells in enumerate(
-        sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True), start=1
+        sheet.iter_rows(min_row=1, max_row=MAX_ROW_NUMBER + 1, max_col=MAX_COLUMNS, values_only=True), start=1
     ):
+        if number > MAX_ROW_NUMBER:
+            raise ValidationError(
+                _(
+                    "This sheet goes on below row %(count)d; delete the rows under your data and upload it again."  # noqa: E501
+                ),
+                code="too_many_rows",
+                params={"count": MAX_ROW_NUMBER},
+            )
         if not any(cells) and columns is not None:
-            continue  # an empty row, cheaply: a sheet may have a million of them
-        values = [_text(value) for value in cells]
+            continue  # an empty row, cheaply
+        values = [_text(value, number) for value in cells]
         if columns is None:
             columns = _columns_in(values, names)
             if columns is None and number >= HEADER_ROW + 3:
@@ -399,8 +436,14 @@ def header_names() -> dict[str, str]:
     return names
 
 
-def _text(value: Any) -> str:
+def _text(value: Any, row: int) -> str:
     """A cell as text: whole numbers without ".0", dates as ISO dates, text stripped."""
+    if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+        raise ValidationError(
+            _("Row %(row)d has a cell longer than %(count)d characters."),
+            code="cell_too_long",
+            params={"row": row, "count": MAX_CELL_CHARS},
+        )
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -175,7 +175,7 @@ def test_an_oversized_file_is_refused_with_the_limit(client, draft, focal_point,
         draft,
         **{"evidence-0-title_en": "Big", "evidence-0-upload": SimpleUploadedFile("big.pdf", big)},
     )
-    assert "the limit is 1 KB" in response.context["editor"].evidence.forms[0].errors["upload"][0]
+    assert response.context["editor"].evidence.forms[0].errors["upload"] == ["The file is larger than 1 KB."]
 
 
 def test_the_update_form_stores_an_activitys_chinese_title_and_place_its_fund_and_amount(

@@ -2,6 +2,9 @@
 
 import datetime
 import io
+import re
+import time
+import zipfile
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -608,7 +611,94 @@ def test_a_file_over_the_size_limit_is_refused(client, world, secretariat, setti
     settings.EVIDENCE_MAX_BYTES = 1000
     client.force_login(secretariat)
     response = post_file(client, world.period, fill(world.period, {}))
-    assert "the limit is 1000 bytes" in response.content.decode()
+    assert "The file is larger than 1000 bytes." in response.content.decode()
+    assert not ReportUpload.objects.exists()
+
+
+# Hostile workbooks: refused clearly, and quickly, before openpyxl does the work they ask for
+
+
+def rebuilt(workbook: bytes, replaced: dict[str, bytes]) -> bytes:
+    """The workbook's zip with the members named replaced or added."""
+    replaced = dict(replaced)
+    output = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(workbook)) as source,
+        zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as zip_,
+    ):
+        for name in source.namelist():
+            zip_.writestr(name, replaced.pop(name, None) or source.read(name))
+        for name, data in replaced.items():
+            zip_.writestr(name, data)
+    return output.getvalue()
+
+
+def with_rows_below(workbook: bytes, rows: bytes) -> bytes:
+    """The workbook with ``rows`` (sheet XML) added at the end of the Updates sheet."""
+    with zipfile.ZipFile(io.BytesIO(workbook)) as source:
+        sheet = source.read("xl/worksheets/sheet1.xml")
+    return rebuilt(
+        workbook, {"xl/worksheets/sheet1.xml": sheet.replace(b"</sheetData>", rows + b"</sheetData>")}
+    )
+
+
+def timed_post(client, period, data: bytes) -> tuple[str, float]:
+    started = time.perf_counter()
+    response = post_file(client, period, data)
+    return response.content.decode(), time.perf_counter() - started
+
+
+def test_a_shared_strings_bomb_is_refused_from_the_zip_directory_in_a_second(client, world, secretariat):
+    template = fill(world.period, {})
+    string = b"<si><t>" + b"x" * 1000 + b"</t></si>"
+    strings = (
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        + string * 60_000
+        + b"</sst>"
+    )
+    bomb = rebuilt(template, {"xl/sharedStrings.xml": strings})
+    assert len(bomb) < spreadsheets.MAX_BYTES
+    client.force_login(secretariat)
+    page, seconds = timed_post(client, world.period, bomb)
+    assert re.search(r"This workbook unpacks to 5\d\.\d MB, far more than a filled template", page)
+    assert seconds < 3 and not ReportUpload.objects.exists()
+
+
+def test_a_part_packed_a_thousand_times_tighter_than_xml_is_refused_even_under_the_total(
+    client, world, secretariat
+):
+    padded = rebuilt(fill(world.period, {}), {"xl/media/padding.bin": bytes(5 * 1024 * 1024)})
+    client.force_login(secretariat)
+    page, _seconds = timed_post(client, world.period, padded)
+    assert "far more than a filled template" in page
+
+
+def test_a_sheet_declaring_a_millionth_row_is_refused_without_reading_down_to_it(client, world, secretariat):
+    far = with_rows_below(
+        fill(world.period, {}), b'<row r="1000000"><c r="A1000000" t="inlineStr"><is><t>x</t></is></c></row>'
+    )
+    client.force_login(secretariat)
+    page, seconds = timed_post(client, world.period, far)
+    assert "This sheet goes on below row 10000; delete the rows under your data and upload it again." in page
+    assert seconds < 3 and not ReportUpload.objects.exists()
+
+
+def test_a_sheet_of_twenty_thousand_rows_of_spaces_is_refused_in_bounded_time(client, world, secretariat):
+    spaces = b"".join(b'<row r="%d"><c r="C%d" t="inlineStr"><is><t> </t></is></c></row>' % (n, n)
+                      for n in range(100, 20_100))  # fmt: skip
+    client.force_login(secretariat)
+    page, seconds = timed_post(client, world.period, with_rows_below(fill(world.period, {}), spaces))
+    assert "This sheet goes on below row 10000" in page
+    assert seconds < 5
+
+
+def test_a_cell_longer_than_excel_allows_is_an_error(client, world, secretariat):
+    # Excel and openpyxl cut a cell at 32,767 characters when they write it; a file made otherwise may not.
+    cell = b'<row r="100"><c r="M100" t="inlineStr"><is><t>%s</t></is></c></row>' % (b"x" * 40_000)
+    long = with_rows_below(fill(world.period, {}), cell)
+    client.force_login(secretariat)
+    page, _seconds = timed_post(client, world.period, long)
+    assert "Row 100 has a cell longer than 32767 characters." in page
     assert not ReportUpload.objects.exists()
 
 

@@ -284,9 +284,10 @@ def test_a_truncated_docx_is_refused():
     assert refusal("report.docx", make_docx()[:200]).code == "type_not_allowed"
 
 
-def test_a_macro_enabled_document_renamed_docx_is_refused():
+def test_a_macro_enabled_document_renamed_docx_is_refused_as_carrying_macros():
     docm = make_docx(**{"word/vbaProject.bin": b"\x00" * 64})
-    assert refusal("report.docx", docm).code == "type_not_allowed"
+    error = refusal("report.docx", docm)
+    assert error.code == "risky_content" and "This document contains macros" in error.messages[0]
 
 
 def test_a_zip_with_the_wrong_mimetype_named_odt_is_refused():
@@ -393,3 +394,142 @@ def test_the_storage_name_refuses_an_extension_that_could_escape_the_folder():
 
 def test_the_storage_name_uses_the_canonical_extension_of_the_content():
     assert check_upload(upload("photo.jpeg", make_jpeg())).storage_name.endswith(".jpg")
+
+
+# Active content: each kind refused with a reason, in a minimal hostile file built here
+
+
+def pdf_with(*objects: bytes) -> bytes:
+    """A PDF whose catalogue (object 1) is the first of ``objects``, after the one-page base."""
+    base = make_pdf()
+    extra = b"".join(b"%d 0 obj\n%s\nendobj\n" % (number, body) for number, body in enumerate(objects, 10))
+    return base.replace(b"xref\n", extra + b"xref\n", 1)
+
+
+def object_stream(*dictionaries: bytes) -> bytes:
+    """A compressed object stream holding ``dictionaries``, as PDF 1.5 writers make them."""
+    body = b" ".join(dictionaries)
+    packed = zlib.compress(b"20 0 " + body)
+    header = b"<< /Type /ObjStm /N %d /First 5 /Length %d /Filter /FlateDecode >>" % (
+        len(dictionaries),
+        len(packed),
+    )
+    return header + b"\nstream\n" + packed + b"\nendstream"
+
+
+def risky_reason(name: str, content: bytes) -> str:
+    error = refusal(name, content)
+    assert error.code == "risky_content"
+    return error.messages[0]
+
+
+@pytest.mark.parametrize(
+    "action, reason",
+    [
+        (b"<< /Type /Action /S /JavaScript /JS (app.alert(1)) >>", "This PDF contains JavaScript"),
+        (b"<< /OpenAction << /S /JavaScript /JS 11 0 R >> >>", "This PDF contains JavaScript"),
+        (b"<< /S /Launch /F (cmd.exe) >>", "This PDF contains a command that starts another program"),
+        (b"<< /Names << /EmbeddedFiles << /Names [(a.exe) 12 0 R] >> >> >>", "has other files attached"),
+        (b"<< /Type /Filespec /EF << /F 13 0 R >> /Type /EmbeddedFile >>", "has other files attached"),
+        (b"<< /Type /Page /AA << /O << /S /URI /URI (http://example.org) >> >> >>", "runs actions by itself"),
+    ],
+)
+def test_a_pdf_with_scripts_launch_actions_attachments_or_automatic_actions_is_refused(action, reason):
+    assert reason in risky_reason("report.pdf", pdf_with(action))
+
+
+def test_a_pdf_spelling_javascript_with_hex_escapes_is_refused():
+    assert "JavaScript" in risky_reason(
+        "report.pdf", pdf_with(b"<< /S /J#61vaScript /J#53 (app.alert(1)) >>")
+    )
+
+
+def test_a_pdf_hiding_its_script_in_a_compressed_object_stream_is_refused():
+    hidden = pdf_with(object_stream(b"<< /S /JavaScript /JS (app.alert(1)) >>"))
+    assert b"JavaScript" not in hidden
+    assert "This PDF contains JavaScript" in risky_reason("report.pdf", hidden)
+
+
+def test_a_pdf_whose_object_stream_cannot_be_unpacked_is_refused():
+    unreadable = pdf_with(
+        b"<< /Type /ObjStm /N 1 /First 5 /Length 8 >>\nstream\n\x00\x01\x02\x03\x04\x05\x06\x07\nendstream"
+    )
+    assert "cannot be checked" in risky_reason("report.pdf", unreadable)
+
+
+def test_a_pdf_with_harmless_object_streams_and_names_that_only_start_alike_is_accepted():
+    harmless = pdf_with(object_stream(b"<< /Type /Font /JSON 1 /AAA 2 >>"), b"<< /Launcher 1 >>")
+    assert check_upload(upload("report.pdf", harmless)).kind == "pdf"
+
+
+def test_random_bytes_in_a_pdfs_image_stream_are_not_taken_for_actions():
+    image = b"/JS " * 1000 + b"/AA>" * 1000
+    stream = b"<< /Subtype /Image /Length %d >>\nstream\n%s\nendstream" % (len(image), image)
+    assert check_upload(upload("scan.pdf", pdf_with(stream))).kind == "pdf"
+
+
+@pytest.mark.parametrize(
+    "name, content, description",
+    [
+        ("report.pdf", make_pdf().replace(b"%PDF-1.4\n", b"%PDF-1.4\n<html><script>alert(1)</script>\n"),
+         "PDF"),
+        ("chart.png", make_png()[:33] + png_chunk(b"tEXt", b"c\x00<svg onload=alert(1)>") + make_png()[33:],
+         "PNG"),
+        ("photo.jpg", b"\xff\xd8\xff\xfe\x00\x20<!DOCTYPE html><body>hi</body>" + make_jpeg()[2:], "JPEG"),
+    ],
+)  # fmt: skip
+def test_a_pdf_png_or_jpeg_that_is_also_a_web_page_is_refused(name, content, description):
+    reason = risky_reason(name, content)
+    assert f"This file is a {description}" in reason and "web page code (HTML or SVG)" in reason
+
+
+def test_a_docx_with_an_ole_object_is_refused():
+    docx = make_docx(**{"word/embeddings/oleObject1.bin": b"\xd0\xcf\x11\xe0" + bytes(60)})
+    assert "embedded object or control (OLE or ActiveX)" in risky_reason("report.docx", docx)
+
+
+def test_a_docx_with_an_activex_control_is_refused():
+    docx = make_docx(**{"word/activeX/activeX1.bin": bytes(64)})
+    assert "embedded object or control (OLE or ActiveX)" in risky_reason("report.docx", docx)
+
+
+def settings_rels(type_: str, target: str, mode: str = ' TargetMode="External"') -> str:
+    relationship = (
+        f'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/{type_}" Target="{target}"{mode}/>'
+    )
+    return RELS_XML.format(relationships=relationship)
+
+
+def test_a_docx_with_a_remote_template_is_refused():
+    template = settings_rels(
+        "officeDocument/2006/relationships/attachedTemplate", "http://198.51.100.7/t.dotm"
+    )
+    docx = make_docx(**{"word/_rels/settings.xml.rels": template})
+    assert "fetches something from another address" in risky_reason("report.docx", docx)
+
+
+def with_member(document: bytes, name: str, data: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(document)) as archive:
+        members = {member: archive.read(member) for member in archive.namelist()}
+    return make_zip(members | {name: data})
+
+
+@pytest.mark.parametrize(
+    "name, document, part",
+    [("budget.xlsx", make_xlsx(), "xl/vbaProject.bin"), ("slides.pptx", make_pptx(), "ppt/vbaProject.bin")],
+)
+def test_an_xlsx_or_pptx_with_a_vba_project_is_refused_too(name, document, part):
+    assert "This document contains macros" in risky_reason(name, with_member(document, part, bytes(64)))
+
+
+def test_a_docx_with_links_to_web_pages_and_a_local_template_is_accepted():
+    hyperlink = settings_rels("officeDocument/2006/relationships/hyperlink", "https://asean.org/")
+    local = settings_rels("officeDocument/2006/relationships/attachedTemplate", "Normal.dotm", mode="")
+    docx = make_docx(**{"word/_rels/document.xml.rels": hyperlink, "word/_rels/settings.xml.rels": local})
+    assert check_upload(upload("report.docx", docx)).kind == "docx"
+
+
+def test_an_opendocument_text_with_macros_is_refused():
+    odt = make_zip({"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": ODT_CONTENT_XML,
+                    "Basic/Standard/Module1.xml": "<module/>"}, stored=("mimetype",))  # fmt: skip
+    assert "macros" in risky_reason("minutes.odt", odt)

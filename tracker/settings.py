@@ -232,6 +232,12 @@ TRACKER_DEMO_DATA = env_bool("TRACKER_DEMO_DATA", DEBUG)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 EVIDENCE_ROOT = Path(env_str("EVIDENCE_ROOT", str(BASE_DIR / "private")))
 EVIDENCE_MAX_BYTES = int(env_str("EVIDENCE_MAX_BYTES", str(25 * 1024 * 1024)))
+# Every uploaded file goes through one handler that stops keeping it past EVIDENCE_MAX_BYTES, or
+# once the files of one request together pass UPLOAD_MAX_REQUEST_BYTES, so that an oversized
+# upload is never written out in full; the form then says the file is too large. The other
+# fields of a request stay bounded by DATA_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB).
+UPLOAD_MAX_REQUEST_BYTES = int(env_str("UPLOAD_MAX_REQUEST_BYTES", str(4 * EVIDENCE_MAX_BYTES)))
+FILE_UPLOAD_HANDLERS = ["commitments.upload_limits.SizeLimitedUploadHandler"]
 
 # E-mail: printed to the console unless a deployment names an SMTP server. SITE_URL is the
 # address people open the tracker at; e-mails are read outside any request, so their links

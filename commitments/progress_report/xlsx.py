@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..exports import keep_as_text
+from ..cells import keep_as_text
 from . import wording
 from .content import ReportContent
 

@@ -4,6 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from commitments import cells
 from commitments.models import EXPORT_FIELDS, ActionLine, Plan
 
 
@@ -37,7 +38,7 @@ class Command(BaseCommand):
             buffer = io.StringIO()
             writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS)
             writer.writeheader()
-            writer.writerows(records)
+            writer.writerows(cells.csv_rows(records))
             # A BOM lets Excel recognise UTF-8 and show the Chinese text correctly.
             text = "\ufeff" + buffer.getvalue()
         if output:

@@ -1,4 +1,5 @@
-"""The tracker's own middleware: when a session ends, and the headers Django and django-csp do not set."""
+"""The tracker's own middleware: requests with a NUL refused, when a session ends, and the headers Django and
+django-csp do not set."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponseBase, QueryDict
+from django.http import HttpRequest, HttpResponseBadRequest, HttpResponseBase, QueryDict
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext, ngettext
 
+NUL = "\x00"
 SIGNED_IN_AT = "tracker:signed_in_at"
 LAST_SEEN_AT = "tracker:last_seen_at"
 KEPT_POST = "tracker:kept_post"
@@ -23,6 +25,49 @@ LAST_SEEN_STEP = 60
 # password has no business being stored.
 NOT_KEPT = ("csrfmiddlewaretoken", "password")
 KEPT_MAX_CHARACTERS = 200_000  # an update's texts, with room to spare; more is not kept
+
+
+class RefuseNulMiddleware:
+    """Answer 400, with a translated message, to a request with a NUL character in its path, or in
+    a name or value of its query string, its form or its files' names.
+
+    No page has a use for one, and PostgreSQL refuses it in any query ("A string literal cannot
+    contain NUL"): a plan, a line code or a format read from the address would reach the database
+    and end in a 500. Django's form fields refuse a NUL already; this covers every other value, once.
+    Listed after LocaleMiddleware, so that the message is in the visitor's language.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if NUL in request.path or has_nul(request.GET):
+            return refused_for_nul()
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, *args) -> HttpResponseBase | None:
+        # The body is read here rather than in __call__, as CsrfViewMiddleware reads it: a view
+        # exempt from CSRF may want to choose its upload handlers before the body is read.
+        if request.method != "POST" or getattr(view_func, "csrf_exempt", False):
+            return None
+        files = (file.name or "" for file in request.FILES.values())
+        if has_nul(request.POST) or any(NUL in name for name in [*request.FILES, *files]):
+            return refused_for_nul()
+        return None
+
+
+def has_nul(data: QueryDict) -> bool:
+    return any(NUL in name or any(NUL in value for value in values) for name, values in data.lists())
+
+
+def refused_for_nul() -> HttpResponseBadRequest:
+    return HttpResponseBadRequest(
+        gettext(
+            "The address or the form contains a null character (%00), which the tracker does not accept. "
+            "Remove it and try again."
+        ),
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 class SessionTimeoutMiddleware:

@@ -201,6 +201,18 @@ def test_a_bulk_review_of_an_id_too_large_is_refused_and_decides_nothing(
     assert update.state == "submitted"
 
 
+def test_an_admin_filter_on_a_number_too_large_for_the_database_is_no_server_error(
+    quiet_client, administrator
+):
+    """The admin's lists filter on any field named in the address; SQLite refuses the number in the
+    query (PostgreSQL finds nothing), and the request gets a 400 that says why."""
+    quiet_client.force_login(administrator)
+    response = quiet_client.get("/admin/commitments/actionline/", {"plan": "9" * 40})
+    assert response.status_code < 500
+    if connection.vendor == "sqlite":
+        assert "a number too large to be an id" in response.content.decode()
+
+
 # Where to go next
 
 

@@ -1,4 +1,4 @@
-"""The tracker's own middleware: requests with a NUL refused, when a session ends, and the headers Django and
+"""The tracker's own middleware: input no page can use refused, when a session ends, and the headers Django and
 django-csp do not set."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponseBadRequest, HttpResponseBase, QueryDict
 from django.utils.cache import patch_cache_control
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 NUL = "\x00"
 SIGNED_IN_AT = "tracker:signed_in_at"
@@ -27,14 +27,17 @@ NOT_KEPT = ("csrfmiddlewaretoken", "password")
 KEPT_MAX_CHARACTERS = 200_000  # an update's texts, with room to spare; more is not kept
 
 
-class RefuseNulMiddleware:
-    """Answer 400, with a translated message, to a request with a NUL character in its path, or in
-    a name or value of its query string, its form or its files' names.
+class BadInputMiddleware:
+    """Answer 400, with a translated message, to input no page can use: a NUL character in the
+    path, or in a name or value of the query string, the form or its files' names; and a number
+    too large for SQLite in a query built from the request.
 
-    No page has a use for one, and PostgreSQL refuses it in any query ("A string literal cannot
-    contain NUL"): a plan, a line code or a format read from the address would reach the database
-    and end in a 500. Django's form fields refuse a NUL already; this covers every other value, once.
-    Listed after LocaleMiddleware, so that the message is in the visitor's language.
+    PostgreSQL refuses a NUL in any query ("A string literal cannot contain NUL"): a plan, a line
+    code or a format read from the address would reach the database and end in a 500. Django's form
+    fields refuse a NUL already; this covers every other value, once. The tracker's own addresses and
+    forms bound their ids (commitments.converters); the admin's filters, which take any field from
+    the address, are the reason for the SQLite check. Listed after LocaleMiddleware, so that the
+    messages are in the visitor's language.
     """
 
     def __init__(self, get_response):
@@ -42,7 +45,7 @@ class RefuseNulMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if NUL in request.path or has_nul(request.GET):
-            return refused_for_nul()
+            return bad_request(NUL_REFUSED)
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view_func, *args) -> HttpResponseBase | None:
@@ -52,22 +55,28 @@ class RefuseNulMiddleware:
             return None
         files = (file.name or "" for file in request.FILES.values())
         if has_nul(request.POST) or any(NUL in name for name in [*request.FILES, *files]):
-            return refused_for_nul()
+            return bad_request(NUL_REFUSED)
         return None
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponseBase | None:
+        if isinstance(exception, OverflowError) and "SQLite INTEGER" in str(exception):
+            return bad_request(NUMBER_REFUSED)
+        return None
+
+
+NUL_REFUSED = gettext_lazy(
+    "The address or the form contains a null character (%00), which the tracker does not accept. "
+    "Remove it and try again."
+)
+NUMBER_REFUSED = gettext_lazy("The address or the form contains a number too large to be an id. Correct it.")
 
 
 def has_nul(data: QueryDict) -> bool:
     return any(NUL in name or any(NUL in value for value in values) for name, values in data.lists())
 
 
-def refused_for_nul() -> HttpResponseBadRequest:
-    return HttpResponseBadRequest(
-        gettext(
-            "The address or the form contains a null character (%00), which the tracker does not accept. "
-            "Remove it and try again."
-        ),
-        content_type="text/plain; charset=utf-8",
-    )
+def bad_request(message) -> HttpResponseBadRequest:
+    return HttpResponseBadRequest(str(message), content_type="text/plain; charset=utf-8")
 
 
 class SessionTimeoutMiddleware:

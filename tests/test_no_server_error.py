@@ -77,6 +77,7 @@ def test_the_slowest_search_allowed_answers_within_a_second(client, reader):
     """The most work a search can ask: as many words as allowed, all of the longest, none of them a
     code, and matching nothing, so that every line and owner is read for every word."""
     client.force_login(reader)
+    register(client)  # templates loaded and compiled: the search is what is timed
     length = SEARCH_MAX_CHARACTERS // SEARCH_MAX_WORDS - 1
     words = [f"{n}{'q' * (length - 1)}" for n in range(SEARCH_MAX_WORDS)]
     start = time.perf_counter()

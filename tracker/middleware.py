@@ -1,5 +1,5 @@
-"""The tracker's own middleware: input no page can use refused, when a session ends, and the headers Django and
-django-csp do not set."""
+"""The tracker's own middleware: input no page can use, when a session ends, and the headers Django
+and django-csp do not set."""
 
 from __future__ import annotations
 

@@ -301,7 +301,7 @@ class ActionLineQuerySet(models.QuerySet):
 
         validate_search(text)
         lines = self
-        for word in text.split():
+        for word in dict.fromkeys(text.split()):  # a repeated word adds nothing but time
             if CODE.fullmatch(word):
                 word = word.rstrip(".")
                 lines = lines.filter(models.Q(code=word) | models.Q(code__startswith=f"{word}."))

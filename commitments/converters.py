@@ -13,7 +13,8 @@ MAX_ID = 2**63 - 1  # the largest value of a BigAutoField (and of any integer co
 def as_id(value) -> int | None:
     """The id ``value`` spells in ASCII digits, or None ("²" and "١" are digits to str.isdigit)."""
     value = str(value if value is not None else "")
-    if not (value.isascii() and value.isdecimal()):
+    # Counted before int(), which refuses more than 4,300 digits with a ValueError of its own.
+    if not (value.isascii() and value.isdecimal()) or len(value.lstrip("0")) > len(str(MAX_ID)):
         return None
     number = int(value)
     return number if number <= MAX_ID else None

@@ -164,6 +164,13 @@ def test_an_id_too_large_for_the_database_is_not_found(quiet_client, reader):
     assert quiet_client.get(f"/updates/{2**63}/").status_code == 404
 
 
+@pytest.mark.parametrize("digits", [20, 5_000])  # int() itself refuses more than 4,300 digits
+def test_a_period_or_pillar_too_large_to_be_an_id_is_ignored_by_the_register(quiet_client, reader, digits):
+    quiet_client.force_login(reader)
+    response = register(quiet_client, period="9" * digits, part="9" * digits, area="9" * digits)
+    assert response.status_code == 200
+
+
 def test_the_largest_id_the_database_holds_is_still_an_id(quiet_client, reader):
     quiet_client.force_login(reader)
     assert quiet_client.get(f"/updates/{2**63 - 1}/").status_code == 404  # looked up, not found

@@ -11,8 +11,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from .converters import as_id
 from .models import ActionLine, Area, Organisation, Part, Plan, ReportingPeriod, Status, StatusUpdate
-from .models.plans import NO_STATUS, NO_UPDATE, REPORTED
+from .models.plans import NO_STATUS, NO_UPDATE, REPORTED, validate_search
 
 ANY = _("Any")
 
@@ -42,18 +43,12 @@ def state_choices() -> list[tuple[str, str]]:
     ]  # fmt: skip
 
 
-def digits(value) -> int | None:
-    """A primary key from a GET value, or None; "²" or "١" are digits to str.isdigit, not to int()."""
-    value = str(value or "")
-    return int(value) if value.isascii() and value.isdecimal() else None
-
-
 def default_period(plan: Plan) -> ReportingPeriod | None:
     return ReportingPeriod.objects.for_plan(plan).current()
 
 
 class LineFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = django_filters.CharFilter(label=_("Search"), method="search", validators=[validate_search])
     plan = django_filters.ModelChoiceFilter(
         widget=PlainSelect,
         label=_("Plan"),
@@ -143,12 +138,12 @@ class LineFilter(django_filters.FilterSet):
         """
         data["plan"] = self.plan.code
         periods = ReportingPeriod.objects.for_plan(self.plan)
-        if not periods.filter(pk=digits(data.get("period"))).exists():
+        if not periods.filter(pk=as_id(data.get("period"))).exists():
             period = default_period(self.plan)
             data["period"] = str(period.pk) if period else ""
-        if not Part.objects.filter(plan=self.plan, pk=digits(data.get("part"))).exists():
+        if not Part.objects.filter(plan=self.plan, pk=as_id(data.get("part"))).exists():
             data.pop("part", None)
-        areas = Area.objects.filter(plan=self.plan, pk=digits(data.get("area")))
+        areas = Area.objects.filter(plan=self.plan, pk=as_id(data.get("area")))
         if data.get("part"):
             areas = areas.filter(part=data["part"])
         if not areas.exists():

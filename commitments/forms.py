@@ -10,6 +10,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from . import spreadsheets, storage, uploads
+from .converters import as_id
 from .models import (
     Activity,
     EditionFile,
@@ -35,10 +36,23 @@ def add_model_errors(form: forms.Form, errors: dict[str, str]) -> None:
             form.add_error(field, message)
 
 
+class ChoiceOfIds(forms.ModelMultipleChoiceField):
+    """Several objects chosen by id; a value that is no id (a number too large for the database,
+    which SQLite would refuse in the query) is an invalid choice, like any other unknown value."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if as_id(pk) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
 class UpdateForm(forms.ModelForm):
     # The version the author started from: a save based on an older one is refused.
     version = forms.IntegerField(widget=forms.HiddenInput)
-    withdraw = forms.ModelMultipleChoiceField(
+    withdraw = ChoiceOfIds(
         label=_("Withdraw evidence"),
         queryset=Evidence.objects.none(),
         required=False,
@@ -217,7 +231,7 @@ class ReviewForm(forms.Form):
 
 
 class BulkReviewForm(forms.Form):
-    updates = forms.ModelMultipleChoiceField(
+    updates = ChoiceOfIds(
         queryset=StatusUpdate.objects.submitted(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Select at least one update.")},
@@ -383,7 +397,7 @@ class ReportTextForm(forms.Form):
     )  # fmt: skip
     # The version the officer started from; empty when no text had been saved yet.
     version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    highlights = forms.ModelMultipleChoiceField(
+    highlights = ChoiceOfIds(
         label=_("Highlights"), queryset=Activity.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("The activities the report names among the pillar's key achievements."),

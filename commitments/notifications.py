@@ -179,10 +179,15 @@ def _update_messages(
 
 
 def _subject(words: Promise, head: str = "", **values) -> str:
-    """``[tracker] head: words / 译文``: the words in English, then in Chinese once translated."""
+    """``[tracker] head: words / 译文``: the words in English, then in Chinese once translated.
+
+    On one line, whatever the texts it quotes hold: a line break in a header is refused by Django
+    (BadHeaderError), after the change the e-mail tells of was saved.
+    """
     english, chinese = (_translated(words, language, values) for language in LANGUAGES)
     both = english if english == chinese else f"{english} / {chinese}"
-    return f"[{TRACKER_NAME}] {head}: {both}" if head else f"[{TRACKER_NAME}] {both}"
+    subject = f"[{TRACKER_NAME}] {head}: {both}" if head else f"[{TRACKER_NAME}] {both}"
+    return " ".join(subject.split())
 
 
 def _translated(words: Promise, language: str, values: dict) -> str:

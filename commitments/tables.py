@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import ActionLine
 
 SHORT = 120  # characters of a line's text shown before "more"
+MAX_PER_PAGE = 500  # more than any plan has lines
 
 
 def fallback_note(text) -> str:
@@ -32,6 +33,13 @@ class LineTable(tables.Table):
         attrs = {"class": "register"}
         per_page = 50
         empty_text = _("No action line matches these filters.")
+
+    def paginate(self, *args, per_page: int | None = None, **kwargs):
+        """``per_page`` comes from the address (RequestConfig): outside 1 to MAX_PER_PAGE, the
+        default page size rather than a paginator's error."""
+        if per_page is not None and not 1 <= per_page <= MAX_PER_PAGE:
+            per_page = None
+        return super().paginate(*args, per_page=per_page, **kwargs)
 
     # The text and status cells are built here rather than from templates: fifty rows of
     # template includes were a third of the register's time (docs/benchmarks.md).

@@ -1,4 +1,5 @@
-"""The tracker's own middleware: when a session ends, and the headers Django and django-csp do not set."""
+"""The tracker's own middleware: input no page can use, when a session ends, and the headers Django
+and django-csp do not set."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponseBase, QueryDict
+from django.http import HttpRequest, HttpResponseBadRequest, HttpResponseBase, QueryDict
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
+NUL = "\x00"
 SIGNED_IN_AT = "tracker:signed_in_at"
 LAST_SEEN_AT = "tracker:last_seen_at"
 KEPT_POST = "tracker:kept_post"
@@ -26,6 +28,58 @@ LAST_SEEN_STEP = 60
 # password has no business being stored.
 NOT_KEPT = ("csrfmiddlewaretoken", "password")
 KEPT_MAX_CHARACTERS = 200_000  # an update's texts, with room to spare; more is not kept
+
+
+class BadInputMiddleware:
+    """Answer 400, with a translated message, to input no page can use: a NUL character in the
+    path, or in a name or value of the query string, the form or its files' names; and a number
+    too large for SQLite in a query built from the request.
+
+    PostgreSQL refuses a NUL in any query ("A string literal cannot contain NUL"): a plan, a line
+    code or a format read from the address would reach the database and end in a 500. Django's form
+    fields refuse a NUL already; this covers every other value, once. The tracker's own addresses and
+    forms bound their ids (commitments.converters); the admin's filters, which take any field from
+    the address, are the reason for the SQLite check. Listed after LocaleMiddleware, so that the
+    messages are in the visitor's language.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if NUL in request.path or has_nul(request.GET):
+            return bad_request(NUL_REFUSED)
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, *args) -> HttpResponseBase | None:
+        # The body is read here rather than in __call__, as CsrfViewMiddleware reads it: a view
+        # exempt from CSRF may want to choose its upload handlers before the body is read.
+        if request.method != "POST" or getattr(view_func, "csrf_exempt", False):
+            return None
+        files = (file.name or "" for file in request.FILES.values())
+        if has_nul(request.POST) or any(NUL in name for name in [*request.FILES, *files]):
+            return bad_request(NUL_REFUSED)
+        return None
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponseBase | None:
+        if isinstance(exception, OverflowError) and "SQLite INTEGER" in str(exception):
+            return bad_request(NUMBER_REFUSED)
+        return None
+
+
+NUL_REFUSED = gettext_lazy(
+    "The address or the form contains a null character (%00), which the tracker does not accept. "
+    "Remove it and try again."
+)
+NUMBER_REFUSED = gettext_lazy("The address or the form contains a number too large to be an id. Correct it.")
+
+
+def has_nul(data: QueryDict) -> bool:
+    return any(NUL in name or any(NUL in value for value in values) for name, values in data.lists())
+
+
+def bad_request(message) -> HttpResponseBadRequest:
+    return HttpResponseBadRequest(str(message), content_type="text/plain; charset=utf-8")
 
 
 class SessionTimeoutMiddleware:

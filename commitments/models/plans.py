@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -38,6 +39,36 @@ NO_UPDATE = "none"
 REPORTED = "reported"
 # What a line code looks like in a search: "2", "2.6", "2.6.6".
 CODE = re.compile(r"\d+(\.\d+)*\.?")
+# A search's size: every word is a condition on each line's four texts and its owners' names, so
+# more words cost more time (1,900 words took 39 s on PostgreSQL, and a thousand were more
+# conditions than SQLite takes). A real search is a few words.
+SEARCH_MAX_WORDS = 10
+SEARCH_MAX_CHARACTERS = 200
+
+
+def validate_search(text: str) -> None:
+    """Refuse a search longer than SEARCH_MAX_WORDS words or SEARCH_MAX_CHARACTERS characters."""
+    if len(text) > SEARCH_MAX_CHARACTERS:
+        raise ValidationError(
+            ngettext(
+                "Search for at most %(limit)d character; this search has %(count)d.",
+                "Search for at most %(limit)d characters; this search has %(count)d.",
+                SEARCH_MAX_CHARACTERS,
+            ),
+            code="search_too_long",
+            params={"limit": SEARCH_MAX_CHARACTERS, "count": len(text)},
+        )
+    words = len(text.split())
+    if words > SEARCH_MAX_WORDS:
+        raise ValidationError(
+            ngettext(
+                "Search for at most %(limit)d word; this search has %(count)d.",
+                "Search for at most %(limit)d words; this search has %(count)d.",
+                SEARCH_MAX_WORDS,
+            ),
+            code="search_too_many_words",
+            params={"limit": SEARCH_MAX_WORDS, "count": words},
+        )
 
 
 class Localized(str):
@@ -263,11 +294,14 @@ class ActionLineQuerySet(models.QuerySet):
         """Lines matching every word of ``text`` in their code, texts or confirmed owners.
 
         A code ("2.6", "2.6.6") finds that line and the lines under it, not "12.6" or "1.2.6".
+        A longer search than ``validate_search`` allows is refused (ValidationError): the
+        register's search field validates with it, and so says why.
         """
         from .tracking import Ownership
 
+        validate_search(text)
         lines = self
-        for word in text.split():
+        for word in dict.fromkeys(text.split()):  # a repeated word adds nothing but time
             if CODE.fullmatch(word):
                 word = word.rstrip(".")
                 lines = lines.filter(models.Q(code=word) | models.Q(code__startswith=f"{word}."))

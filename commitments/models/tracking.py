@@ -166,7 +166,14 @@ class ReportingPeriod(Localizable, models.Model):
     """An annual reporting period of a plan; at most one per plan is open for updates."""
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="periods")
-    label = models.CharField(_("label"), max_length=40, help_text=_("For example 2026–2027."))
+    label = models.CharField(
+        _("label"), max_length=40, help_text=_("For example 2026–2027."),
+        # The label goes into e-mail subjects and file names, which must be one line.
+        validators=[RegexValidator(
+            r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", inverse_match=True,
+            message=_("A label is one line of text, without line breaks, tabs or other control characters."),
+        )],
+    )  # fmt: skip
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     deadline = models.DateField(_("submission deadline"))

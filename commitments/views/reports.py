@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import permissions, progress_report
-from ..filters import digits
+from ..converters import as_id
 from ..forms import FinaliseForm, ReportForm, ReportTextEditor, WithdrawForm
 from ..models import (
     EditionFile,
@@ -78,7 +78,7 @@ def report_generate(request):
     plan = Plan.objects.filter(code=request.GET.get("plan")).first()
     form = ReportForm(request.GET, plan=plan, formats=formats())
     if not form.is_valid():
-        period = ReportingPeriod.objects.for_plan(plan).filter(pk=digits(request.GET.get("period"))).first()
+        period = ReportingPeriod.objects.for_plan(plan).filter(pk=as_id(request.GET.get("period"))).first()
         return render_page(request, plan, period, form, status=400)
     data = form.cleaned_data
     content = build_report(data["plan"], data["period"], data["language"])

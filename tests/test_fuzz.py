@@ -22,11 +22,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from commitments.models import Activity, Evidence, Ownership, ReportEdition, Status, StatusUpdate
+from commitments.models import Activity, Evidence, Ownership, Status, StatusUpdate
 from commitments.models.spreadsheets import ReportUpload
 
 from .conftest import line, own
-from .test_report_editions import RENDERERS
+from .test_report_editions import finalise
 from .test_review import submitted_update
 
 pytestmark = pytest.mark.django_db
@@ -106,7 +106,7 @@ def world(plan_2026, period, owner, other_owner, focal_point, secretariat, evide
     approved.approve(by=secretariat)
     suggested = Ownership.objects.create(line=line("poa-2026-2030", "3.1.1"), organisation=other_owner,
                                          role="lead", state="suggested")  # fmt: skip
-    edition = ReportEdition.finalise(plan_2026, period, "en", by=secretariat, renderers=RENDERERS)
+    edition = finalise(plan_2026, period, secretariat)
     upload = ReportUpload.objects.create(period=period, original_name="filled.xlsx", uploaded_by=secretariat)
     return {
         "fmt": "csv", "pk": period.pk, "period": period.pk, "section": "pillar-1", "code": plan_2026.code,

@@ -40,6 +40,10 @@ class FrozenEdition(Exception):
     """Something tried to change a finalised edition's content or files."""
 
 
+class AlreadyFinal(Exception):
+    """The period has a current final edition in that language already; the message says so."""
+
+
 class ReportEditionQuerySet(models.QuerySet):
     def current(self) -> ReportEditionQuerySet:
         """Editions not withdrawn."""
@@ -106,6 +110,13 @@ class ReportEdition(models.Model):
 
     class Meta:
         ordering = ["-finalised_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "language"], condition=models.Q(withdrawn_at__isnull=True),
+                name="one_final_edition_per_period_and_language",
+                violation_error_message=_("This period has a final edition in this language already."),
+            ),
+        ]  # fmt: skip
         verbose_name = _("report edition")
         verbose_name_plural = _("report editions")
 
@@ -154,6 +165,7 @@ class ReportEdition(models.Model):
         stored: list[EditionFile] = []
         try:
             with transaction.atomic():
+                cls._refuse_second_final(period, language)
                 content = build_report(plan, period, language, is_final=True)
                 edition = cls.objects.create(
                     plan=plan, period=period, language=language, meeting=content.meeting, as_of=content.as_of,
@@ -161,12 +173,33 @@ class ReportEdition(models.Model):
                 )  # fmt: skip
                 for fmt, render in renderers.items():
                     stored.append(EditionFile.store(edition, fmt, render(content)))
-        except BaseException:
+        except BaseException as error:
             # The database rolled back; files written before the failure must go with it.
             for file in stored:
                 file.file.storage.delete(file.file.name)
+            if isinstance(error, IntegrityError):  # one_final_edition_per_period_and_language
+                raise AlreadyFinal(cls.already_final_message(period, language)) from error
             raise
         return edition
+
+    @classmethod
+    def _refuse_second_final(cls, period: ReportingPeriod, language: str) -> None:
+        """A period has one current final edition per language: a second one (a double click, two
+        officers at once) is refused, and an administrator withdraws the first before another.
+
+        The period is locked first, so that the second of two finalisations waits for the first
+        and then finds its edition. No KEY: owners' updates of the period may still be saved.
+        """
+        ReportingPeriod.objects.select_for_update(no_key=True).only("pk").get(pk=period.pk)
+        if cls.objects.current().for_period(period).in_language(language).exists():
+            raise AlreadyFinal(cls.already_final_message(period, language))
+
+    @classmethod
+    def already_final_message(cls, period: ReportingPeriod, language: str) -> str:
+        return _(
+            "The %(language)s report of %(period)s is final already; an administrator withdraws that "
+            "edition before it is finalised again."
+        ) % {"language": cls.Language(language).label, "period": period.label}
 
     @staticmethod
     def may_withdraw(user) -> bool:

@@ -770,7 +770,9 @@ def test_a_row_that_becomes_an_owners_new_draft_meanwhile_completes_that_draft_o
     )
     started = make_update(world.lines[1], world.period, world.owner, focal_point, narrative_zh="刚开始。")
     refused = client.post(report.get_absolute_url(), follow=True).content.decode()
-    assert re.search(r"Nothing was saved\. Row \d+ \(line 2\.8\.2, TEST-OWNER\) changed after you saw", refused)
+    assert re.search(
+        r"Nothing was saved\. Row \d+ \(line 2\.8\.2, TEST-OWNER\) changed after you saw", refused
+    )
     started.refresh_from_db()
     assert (started.state, started.narrative_en) == ("draft", "")
     client.post(report.get_absolute_url())  # the redirect showed the preview again, with the draft

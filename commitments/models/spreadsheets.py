@@ -429,10 +429,11 @@ class ReportUpload(models.Model):
         """Submit every row's update, all of them or none; returns how many were submitted.
 
         Raises UploadRefused, also when an update changed since the preview was shown, or
-        EditConflict. The period is locked meanwhile, so that it cannot close halfway, then the
-        updates the rows name, in the order of their ids, as a web edit of one of them locks it
-        first: whichever comes second waits, and neither deadlocks. Should the database still give
-        up on a lock, the confirmation is tried once more, then refused with a "try again".
+        EditConflict. Before anything is read, the period is locked (so that it cannot close
+        halfway), then the updates the rows name, in the order of their ids: an owner's web edit
+        of one of them waits for the confirmation, or the confirmation for it, and neither
+        deadlocks. Should the database still give up a transaction in a race for a lock, the
+        confirmation is tried once more, then refused with a "try again".
         """
         for _attempt in range(2):
             try:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import copy
 
 from django import forms
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from . import spreadsheets, storage, uploads
 from .converters import as_id
+from .locking import is_transient
 from .models import (
     Activity,
     EditionFile,
@@ -25,6 +26,7 @@ from .models import (
     Status,
     StatusUpdate,
 )
+from .models.tracking import EditConflict
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -194,19 +196,28 @@ class UpdateEditor:
         return any(form.cleaned_data.get("upload") for form in self.evidence.forms if form.is_valid())
 
     def save(self, *, by) -> None:
-        """Save the edit and, when asked, submit it; raises EditConflict if someone saved first.
-        Evidence files stored on the way are deleted again if anything fails."""
-        with storage.removed_if_failed(), transaction.atomic():
-            self.update.save_edit(
-                ["status", "narrative_en", "narrative_zh", "reason_en", "reason_zh"],
-                expected_version=self.form.cleaned_data["version"],
-            )
-            self.activities.save()
-            self.evidence.save()
-            for evidence in self.form.cleaned_data["withdraw"]:
-                evidence.withdraw(by=by)
-            if self.submitting:
-                self.update.submit(by=by)
+        """Save the edit and, when asked, submit it; raises EditConflict if someone saved first, or
+        if the database gave up this save in a race for a lock (the author saves again). Evidence
+        files stored on the way are deleted again if anything fails."""
+        try:
+            with storage.removed_if_failed(), transaction.atomic():
+                self.update.save_edit(
+                    ["status", "narrative_en", "narrative_zh", "reason_en", "reason_zh"],
+                    expected_version=self.form.cleaned_data["version"],
+                )
+                self.activities.save()
+                self.evidence.save()
+                for evidence in self.form.cleaned_data["withdraw"]:
+                    evidence.withdraw(by=by)
+                if self.submitting:
+                    self.update.submit(by=by)
+        except OperationalError as error:
+            if not is_transient(error):
+                raise
+            raise EditConflict(
+                _("Another change to this update was being saved at the same moment; nothing was saved. "
+                  "Save again.")
+            ) from error  # fmt: skip
 
     def show_conflict(self) -> None:
         """Keep the author's text in the form, show what was saved meanwhile, and base the next
@@ -289,13 +300,7 @@ class PeriodForm(forms.ModelForm):
         }  # fmt: skip
 
     def clean_label(self) -> str:
-        label = self.cleaned_data["label"].strip()
-        others = ReportingPeriod.objects.for_plan(self.instance.plan_id).exclude(pk=self.instance.pk)
-        if others.filter(label=label).exists():
-            raise forms.ValidationError(
-                _("This plan already has a period called %(label)s."), params={"label": label}
-            )
-        return label
+        return self.cleaned_data["label"].strip()  # the model's clean() then checks it is the plan's only one
 
     def clean(self):
         cleaned = super().clean()
@@ -307,13 +312,13 @@ class PeriodForm(forms.ModelForm):
         cutoff = cleaned.get("cutoff_on")
         if starts and cutoff and cutoff < starts:
             self.add_error("cutoff_on", _("The data cut-off cannot be before the period starts."))
-        if starts and ends and ends > starts:
-            others = ReportingPeriod.objects.for_plan(self.instance.plan_id).exclude(pk=self.instance.pk)
-            clash = others.overlapping(starts, ends).first()
-            if clash:
-                # Periods follow each other: the report compares each with the one before it.
-                self.add_error("starts_on", _("This overlaps the period %(label)s.") % {"label": clash.label})
         return cleaned
+
+    def save(self, commit: bool = True) -> ReportingPeriod:
+        """Save through the model's rules, checked again with the plan locked: raises ValidationError
+        when another officer's period got in first (the view adds it to the form)."""
+        self.instance.save_checked()
+        return self.instance
 
 
 class ReportUploadForm(forms.Form):

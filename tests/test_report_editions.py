@@ -234,9 +234,11 @@ def test_finalising_stores_the_content_and_a_file_per_format(
 
 
 def test_finalising_stores_the_periods_summit_in_the_editions_language(
-    plan_2026, period, secretariat, confirmed, evidence_root
+    plan_2026, period, secretariat, administrator, confirmed, evidence_root
 ):
-    assert finalise(plan_2026, period, secretariat).meeting == ""
+    without_summit = finalise(plan_2026, period, secretariat)
+    assert without_summit.meeting == ""
+    without_summit.withdraw(by=administrator, reason="The Summit was not set yet.")
 
     period.meeting_en, period.meeting_zh = SUMMIT["en"], SUMMIT["zh"]
     period.save()
@@ -269,8 +271,10 @@ def test_an_edition_stores_the_officers_text_and_later_edits_do_not_change_it(
 
 def test_a_final_edition_has_no_changes_since_final(plan_2026, period, secretariat, confirmed, evidence_root):
     finalise(plan_2026, period, secretariat)
+    confirm(line(PLAN, "1.1.1"), period, "completed", secretariat, reason="Finished")
 
-    assert finalise(plan_2026, period, secretariat).report.changes_since_final == []
+    # A draft in Chinese would list the change since the English edition; the final one does not.
+    assert finalise(plan_2026, period, secretariat, language="zh").report.changes_since_final == []
 
 
 def test_later_edits_to_updates_and_statuses_do_not_change_an_edition(
@@ -339,7 +343,7 @@ def test_only_the_secretariat_or_administrators_finalise(
             finalise(plan_2026, period, user)
     assert finalise(plan_2026, period, administrator).finalised_by == administrator
     group_admin = make_user("group-admin", "Administrator")
-    assert finalise(plan_2026, period, group_admin).finalised_by == group_admin
+    assert finalise(plan_2026, period, group_admin, language="zh").finalised_by == group_admin
     assert ReportEdition.objects.count() == 2
 
 
@@ -401,12 +405,14 @@ def test_withdrawing_needs_a_reason_and_happens_once(
 
 
 def test_editions_list_latest_first_with_their_files_in_few_queries(
-    plan_2026, period, secretariat, confirmed, evidence_root, django_assert_max_num_queries
+    plan_2026, period, secretariat, administrator, confirmed, evidence_root, django_assert_max_num_queries
 ):
     first = finalise(plan_2026, period, secretariat)
     second = finalise(plan_2026, period, secretariat, language="zh")
-    for _ in range(3):
-        finalise(plan_2026, period, secretariat)
+    for language in ("en", "zh", "en"):
+        edition = ReportEdition.objects.current().for_period(period).in_language(language).get()
+        edition.withdraw(by=administrator, reason="Finalised again.")
+        finalise(plan_2026, period, secretariat, language)
 
     with django_assert_max_num_queries(2):
         editions = list(ReportEdition.objects.for_period(period).with_files().latest_first())

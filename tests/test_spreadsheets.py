@@ -850,7 +850,7 @@ def test_an_upload_with_errors_or_nothing_to_submit_cannot_be_confirmed(client, 
     assert not ReportUpload.objects.filter(confirmed_at__isnull=False).exists()
 
 
-def test_a_row_that_becomes_an_owners_new_draft_meanwhile_completes_that_draft(
+def test_a_row_that_becomes_an_owners_new_draft_meanwhile_completes_that_draft_once_the_officer_saw_it(
     client, world, focal_point, secretariat
 ):
     client.force_login(secretariat)
@@ -858,7 +858,13 @@ def test_a_row_that_becomes_an_owners_new_draft_meanwhile_completes_that_draft(
         client, world.period, fill(world.period, {("2.8.2", "TEST-OWNER"): ("ongoing", "Held.")})
     )
     started = make_update(world.lines[1], world.period, world.owner, focal_point, narrative_zh="刚开始。")
-    client.post(report.get_absolute_url())
+    refused = client.post(report.get_absolute_url(), follow=True).content.decode()
+    assert re.search(
+        r"Nothing was saved\. Row \d+ \(line 2\.8\.2, TEST-OWNER\) changed after you saw", refused
+    )
+    started.refresh_from_db()
+    assert (started.state, started.narrative_en) == ("draft", "")
+    client.post(report.get_absolute_url())  # the redirect showed the preview again, with the draft
     started.refresh_from_db()
     assert (started.state, started.narrative_en, started.narrative_zh) == ("submitted", "Held.", "刚开始。")
     assert StatusUpdate.objects.count() == 1
@@ -886,9 +892,11 @@ def assert_refused(response, role: str) -> None:
 @pytest.fixture
 def pending(world, secretariat) -> ReportUpload:
     rows = [{"row": 3, **row(world.period, "2.8.2", "TEST-OWNER")}]
-    return ReportUpload.objects.create(
+    upload = ReportUpload.objects.create(
         period=world.period, uploaded_by=secretariat, original_name="r.xlsx", rows=rows
     )
+    upload.show()  # as the upload view does
+    return upload
 
 
 @pytest.mark.parametrize("role", CAST)

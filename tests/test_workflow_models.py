@@ -1,5 +1,7 @@
 """The status update life cycle, edit conflicts, period statuses and history, on the models."""
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
@@ -185,7 +187,12 @@ def test_one_owner_reports_once_per_line_and_period(update, reader):
 def test_at_most_one_period_per_plan_is_open(plan_2026):
     make_period(plan_2026)
     with pytest.raises(IntegrityError), transaction.atomic():
-        make_period(plan_2026, label="2027–2028")
+        make_period(
+            plan_2026,
+            label="2027–2028",
+            starts_on=datetime.date(2027, 1, 1),
+            ends_on=datetime.date(2027, 12, 31),
+        )
 
 
 def test_a_period_status_differing_from_the_proposal_needs_a_reason(update, administrator):

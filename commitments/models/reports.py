@@ -52,6 +52,10 @@ class TamperedFile(Exception):
     """An edition's file on disk no longer has the SHA-256 it was finalised with."""
 
 
+class AlreadyFinal(Exception):
+    """The period has a current final edition in that language already; the message says so."""
+
+
 class ReportEditionQuerySet(models.QuerySet):
     def update(self, **kwargs) -> int:
         """Only the withdrawal is ever written to an edition, here as in ``save``."""
@@ -129,6 +133,13 @@ class ReportEdition(models.Model):
 
     class Meta:
         ordering = ["-finalised_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "language"], condition=models.Q(withdrawn_at__isnull=True),
+                name="one_final_edition_per_period_and_language",
+                violation_error_message=_("This period has a final edition in this language already."),
+            ),
+        ]  # fmt: skip
         verbose_name = _("report edition")
         verbose_name_plural = _("report editions")
 
@@ -178,6 +189,7 @@ class ReportEdition(models.Model):
         stored: list[EditionFile] = []
         try:
             with transaction.atomic():
+                cls._refuse_second_final(period, content.language)
                 edition = cls.objects.create(
                     plan=plan, period=period, language=content.language, meeting=content.meeting,
                     as_of=content.as_of,
@@ -185,10 +197,12 @@ class ReportEdition(models.Model):
                 )  # fmt: skip
                 for fmt, render in renderers.items():
                     stored.append(EditionFile.store(edition, fmt, render(content)))
-        except BaseException:
+        except BaseException as error:
             # The database rolled back; files written before the failure must go with it.
             for file in stored:
                 file.file.storage.delete(file.file.name)
+            if isinstance(error, IntegrityError):  # one_final_edition_per_period_and_language
+                raise AlreadyFinal(cls.already_final_message(period, content.language)) from error
             raise
         logger.info(
             "Report edition %s finalised by %s: %s %s in %s, files %s",
@@ -196,6 +210,25 @@ class ReportEdition(models.Model):
             ", ".join(sorted(renderers)),
         )  # fmt: skip
         return edition
+
+    @classmethod
+    def _refuse_second_final(cls, period: ReportingPeriod, language: str) -> None:
+        """A period has one current final edition per language: a second one (a double click, two
+        officers at once) is refused, and an administrator withdraws the first before another.
+
+        The period is locked first, so that the second of two finalisations waits for the first
+        and then finds its edition. No KEY: owners' updates of the period may still be saved.
+        """
+        ReportingPeriod.objects.select_for_update(no_key=True).only("pk").get(pk=period.pk)
+        if cls.objects.not_withdrawn().for_period(period).in_language(language).exists():
+            raise AlreadyFinal(cls.already_final_message(period, language))
+
+    @classmethod
+    def already_final_message(cls, period: ReportingPeriod, language: str) -> str:
+        return _(
+            "The %(language)s report of %(period)s is final already; an administrator withdraws that "
+            "edition before it is finalised again."
+        ) % {"language": cls.Language(language).label, "period": period.label}
 
     @staticmethod
     def may_withdraw(user) -> bool:

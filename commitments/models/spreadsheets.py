@@ -10,7 +10,7 @@ it did.
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, OperationalError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,7 +29,8 @@ from ..checking import (  # noqa: F401
     Preview,
     check_rows,
 )
-from .tracking import ReportingPeriod
+from ..locking import is_transient
+from .tracking import ReportingPeriod, StatusUpdate
 
 
 class UploadRefused(Exception):
@@ -60,6 +61,9 @@ class ReportUpload(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     confirmed_at = models.DateTimeField(gettext_lazy("confirmed at"), null=True, blank=True)
+    # {"3": 2, "4": 0, …}: the version of each row's update when the preview was last shown, 0 for
+    # none yet; what confirming expects to find (``show``).
+    versions_seen = models.JSONField(default=dict, editable=False)
 
     objects = ReportUploadQuerySet.as_manager()
 
@@ -90,18 +94,63 @@ class ReportUpload(models.Model):
             }
         return Preview(self, check_rows(period, self.rows), refusal)
 
+    def show(self) -> Preview:
+        """The preview as an officer is shown it. The version of each row's update it shows is kept:
+        confirming refuses to overwrite an update changed since (``changed_since_shown``)."""
+        preview = self.preview()
+        seen = {
+            str(row.number): row.update.version if row.update else 0
+            for row in preview.rows
+            if row.line and row.organisation
+        }
+        if not self.is_confirmed and seen != self.versions_seen:
+            # Not once confirmed, even if the confirmation commits while this preview is read.
+            ReportUpload.objects.filter(pk=self.pk, confirmed_at__isnull=True).update(versions_seen=seen)
+            self.versions_seen = seen
+        return preview
+
+    def changed_since_shown(self, preview: Preview) -> list[CheckedRow]:
+        """The rows to submit whose update is not as the preview last showed it: an owner saved,
+        started or resubmitted it since. A row not shown with its line and owner counts as changed."""
+        return [
+            row
+            for row in preview.rows
+            if row.outcome in (CREATE, UPDATE)
+            and self.versions_seen.get(str(row.number)) != (row.update.version if row.update else 0)
+        ]
+
     def confirm(self, *, by) -> int:
         """Submit every row's update, all of them or none; returns how many were submitted.
 
-        Raises UploadRefused, or EditConflict when an update changed between the check and the
-        save. The period is locked meanwhile, so that it cannot close halfway.
+        Raises UploadRefused, also when an update changed since the preview was shown, or
+        EditConflict. Before anything is read, the period is locked (so that it cannot close
+        halfway), then the updates the rows name, in the order of their ids: an owner's web edit
+        of one of them waits for the confirmation, or the confirmation for it, and neither
+        deadlocks. Should the database still give up a transaction in a race for a lock, the
+        confirmation is tried once more, then refused with a "try again".
         """
+        for _attempt in range(2):
+            try:
+                return self._confirm(by)
+            except OperationalError as error:
+                if not is_transient(error):
+                    raise
+                given_up = error
+        raise UploadRefused(
+            _("Other changes to these updates were being saved at the same moment; try again.")
+        ) from given_up
+
+    def _confirm(self, by) -> int:
         try:
             with transaction.atomic():
                 upload = ReportUpload.objects.select_for_update().get(pk=self.pk)
-                period = ReportingPeriod.objects.select_for_update().get(pk=self.period_id)
+                # No KEY: an owner's edit, which checks that its update's period exists, is not held up.
+                period = ReportingPeriod.objects.select_for_update(no_key=True).get(pk=self.period_id)
+                codes = {str(row.get("line") or "").strip() for row in upload.rows}
+                named = StatusUpdate.objects.in_period(period).filter(line__code__in=codes)
+                list(named.select_for_update(no_key=True, of=("self",)).order_by("pk").values_list("pk"))
                 preview = upload.preview(period)
-                _refuse_unless_confirmable(preview)
+                _refuse_unless_confirmable(preview, upload.changed_since_shown(preview))
                 reason = f"spreadsheet upload {upload.pk}"
                 records = [
                     row.record(row.save(period, by=by, reason=reason) if row.outcome != SKIP else None)
@@ -117,11 +166,28 @@ class ReportUpload(models.Model):
         return preview.to_submit
 
 
-def _refuse_unless_confirmable(preview: Preview) -> None:
+def _refuse_unless_confirmable(preview: Preview, changed: list[CheckedRow]) -> None:
     if preview.upload.is_confirmed:
         raise UploadRefused(_("This upload has been confirmed already; its updates were submitted then."))
     if preview.refusal:
         raise UploadRefused(preview.refusal)
+    if changed:
+        # All or none, as always: the officer sees the owners' updates as they are now, then decides.
+        rows = ", ".join(
+            _("%(row)d (line %(line)s, %(owner)s)")
+            % {"row": row.number, "line": row.line.code, "owner": row.organisation.acronym}
+            for row in changed
+        )
+        raise UploadRefused(
+            ngettext(
+                "Row %(rows)s changed after you saw the preview: its owner saved the update meanwhile. "
+                "Check it below as it is now; confirming again submits it with the file's values.",
+                "Rows %(rows)s changed after you saw the preview: their owners saved the updates meanwhile. "
+                "Check them below as they are now; confirming again submits them with the file's values.",
+                len(changed),
+            )
+            % {"rows": rows}
+        )
     if errors := preview.counts[ERROR]:
         raise UploadRefused(
             ngettext(

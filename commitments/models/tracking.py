@@ -8,7 +8,7 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -235,6 +235,41 @@ class ReportingPeriod(Localizable, models.Model):
     @property
     def localized_meeting(self) -> Localized:
         return self.localized("meeting")
+
+    def clean(self) -> None:
+        """The rules among the plan's periods: each has its own label, and none shares a day with
+        another, since the report compares each period with the one before it. ``save_checked``
+        applies them with the plan locked; the period form and the admin through ``full_clean``."""
+        others = ReportingPeriod.objects.for_plan(self.plan_id).exclude(pk=self.pk)
+        errors = {}
+        if self.label and others.filter(label=self.label).exists():
+            errors["label"] = _("This plan already has a period called %(label)s.") % {"label": self.label}
+        if self.starts_on and self.ends_on and self.ends_on > self.starts_on:
+            clash = others.overlapping(self.starts_on, self.ends_on).first()
+            if clash:
+                errors["starts_on"] = _("This overlaps the period %(label)s.") % {"label": clash.label}
+        if errors:
+            raise ValidationError(errors)
+
+    def save_checked(self) -> None:
+        """Save the period if it keeps to ``clean``'s rules; raises ValidationError if not.
+
+        The plan is locked while checking, so that of two officers saving clashing periods at once
+        the second sees the first's. What gets past that (a save that did not lock) the database
+        refuses: a repeated label, and on PostgreSQL an overlap (migration 0013); said the same way.
+        """
+        with transaction.atomic():
+            # No KEY: lines and editions of the plan may still be written meanwhile.
+            Plan.objects.select_for_update(no_key=True).only("pk").get(pk=self.plan_id)
+            self.clean()
+            try:
+                with transaction.atomic():
+                    self.save()
+            except IntegrityError:
+                self.clean()  # the other period is committed by now: say which rule it breaks
+                raise ValidationError(
+                    _("Another period of this plan was saved meanwhile; check the periods and try again.")
+                ) from None
 
     def open_for_updates(self) -> None:
         """Open this period; refused while another period of the plan is open."""

@@ -23,7 +23,7 @@ from ..models import (
     ReportText,
     interface_language,
 )
-from ..models.reports import TamperedFile
+from ..models.reports import AlreadyFinal, TamperedFile
 from ..models.tracking import EditConflict
 from ..permissions import reader_required, report_editor_required, report_finaliser_required
 from ..progress_report.build import build_report
@@ -141,7 +141,7 @@ def report_finalise(request, period: int):
             ReportEdition.finalise(period.plan, period, content, by=request.user,
                                    renderers=progress_report.renderers())  # fmt: skip
             messages.success(request, _("The final edition is stored; it will not change."))
-        except PdfUnavailable as error:
+        except (PdfUnavailable, AlreadyFinal) as error:
             messages.error(request, _("Nothing was finalised: %(errors)s") % {"errors": error})
     else:
         messages.error(request, _("Nothing was finalised: %(errors)s") % {"errors": errors_text(form)})

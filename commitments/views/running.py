@@ -78,11 +78,16 @@ def period_list(request, plan: str):
     plan = get_object_or_404(Plan, code=plan)
     form = PeriodForm(request.POST or None, instance=ReportingPeriod(plan=plan))
     if request.method == "POST" and form.is_valid():
-        period = form.save()
-        messages.success(
-            request, _("Period %(label)s created; open it when reporting starts.") % {"label": period.label}
-        )
-        return redirect("commitments:period-list", plan.code)
+        try:
+            period = form.save()
+        except ValidationError as refusal:  # another officer's period got in first
+            form.add_error(None, refusal)
+        else:
+            messages.success(
+                request,
+                _("Period %(label)s created; open it when reporting starts.") % {"label": period.label},
+            )
+            return redirect("commitments:period-list", plan.code)
     periods = ReportingPeriod.objects.for_plan(plan).order_by("-starts_on")
     return render(request, "commitments/period_list.html", {"plan": plan, "periods": periods, "form": form})
 
@@ -93,9 +98,13 @@ def period_edit(request, pk: int):
     period = get_object_or_404(ReportingPeriod.objects.select_related("plan"), pk=pk)
     form = PeriodForm(request.POST or None, instance=period)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Period %(label)s saved.") % {"label": period.label})
-        return redirect("commitments:period-list", period.plan.code)
+        try:
+            form.save()
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+        else:
+            messages.success(request, _("Period %(label)s saved.") % {"label": period.label})
+            return redirect("commitments:period-list", period.plan.code)
     return render(
         request, "commitments/period_form.html", {"plan": period.plan, "period": period, "form": form}
     )

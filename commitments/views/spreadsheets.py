@@ -47,6 +47,7 @@ def upload(request, pk: int):
             period=period, uploaded_by=request.user, original_name=form.display_name,
             rows=form.cleaned_data["file"],
         )  # fmt: skip
+        report.show()  # what confirming expects to find, should the officer confirm without looking again
         return redirect(report)
     # Their names only: the rows (up to thousands each) are not read here.
     earlier = ReportUpload.objects.for_period(period).latest_first().select_related("uploaded_by")
@@ -63,7 +64,7 @@ def upload_preview(request, pk: int):
     )
     if request.method == "POST":
         return confirm(request, report)
-    preview = report.preview()
+    preview = report.show()
     show = request.GET.get("show") if request.GET.get("show") in SHOWN else "all"
     rows = [row for row in preview.rows if SHOWN[show] is None or row.outcome in SHOWN[show]]
     page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))

@@ -20,6 +20,7 @@ from commitments.models import EditionFile, ReportEdition, ReportingPeriod, Repo
 from commitments.models.reports import AlreadyFinal
 from commitments.models.spreadsheets import UploadRefused
 from commitments.models.tracking import EditConflict
+from commitments.progress_report.build import build_report
 
 from .conftest import line, make_organisation, make_period, make_update, own
 
@@ -331,7 +332,10 @@ def test_postgresql_itself_refuses_periods_of_a_plan_that_share_a_day(plan_2026)
 def test_of_two_finalisations_of_a_report_at_once_one_edition_is_stored(period, secretariat, evidence_root):
     def finalising() -> Callable[[], None]:
         renderers = {"html": lambda content: b"<html>"}
-        return lambda: ReportEdition.finalise(period.plan, period, "en", by=secretariat, renderers=renderers)
+        content = build_report(period.plan, period, "en", is_final=True)
+        return lambda: ReportEdition.finalise(
+            period.plan, period, content, by=secretariat, renderers=renderers
+        )
 
     outcomes = contest(finalising, finalising)
     assert sorted(outcomes) == [AlreadyFinal.__name__, "won"]

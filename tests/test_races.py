@@ -17,6 +17,7 @@ from commitments.forms import PeriodForm
 from commitments.models import EditionFile, ReportEdition, ReportingPeriod, ReportUpload, Status, StatusUpdate
 from commitments.models.reports import AlreadyFinal
 from commitments.models.spreadsheets import UploadRefused
+from commitments.progress_report.build import build_report
 
 from .conftest import line, make_period, make_update, own
 from .test_reporting import form_data
@@ -146,7 +147,8 @@ RENDERERS = {"html": lambda content: f"<html>{content.language}".encode()}
 
 
 def finalise(period, by, language="en") -> ReportEdition:
-    return ReportEdition.finalise(period.plan, period, language, by=by, renderers=RENDERERS)
+    content = build_report(period.plan, period, language, is_final=True)
+    return ReportEdition.finalise(period.plan, period, content, by=by, renderers=RENDERERS)
 
 
 def test_a_second_finalisation_of_a_period_in_the_same_language_is_refused(

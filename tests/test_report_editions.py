@@ -410,7 +410,7 @@ def test_editions_list_latest_first_with_their_files_in_few_queries(
     first = finalise(plan_2026, period, secretariat)
     second = finalise(plan_2026, period, secretariat, language="zh")
     for language in ("en", "zh", "en"):
-        edition = ReportEdition.objects.current().for_period(period).in_language(language).get()
+        edition = ReportEdition.objects.not_withdrawn().for_period(period).in_language(language).get()
         edition.withdraw(by=administrator, reason="Finalised again.")
         finalise(plan_2026, period, secretariat, language)
 
@@ -493,12 +493,12 @@ def test_an_edition_of_an_older_content_schema_is_not_compared_with(
     content = dict(current.content)
     content.pop("schema")
     # The way an edition finalised before the schema existed was stored: stored as such, since an
-    # edition is never changed, and it takes the place of the current one.
+    # edition is never changed, and it takes the place of the current one, withdrawn first.
+    current.withdraw(by=administrator, reason="Replaced by the older schema's edition")
     ReportEdition.objects.create(
         plan=plan_2026, period=period, language="en", as_of=current.as_of, content=content,
         finalised_by=secretariat, finalised_at=current.finalised_at + datetime.timedelta(seconds=1),
     )  # fmt: skip
-    current.withdraw(by=administrator, reason="Replaced by the older schema's edition")
     confirm(line(PLAN, "1.1.1"), period, "completed", secretariat, reason="Finished")
 
     assert build_report(plan_2026, following, "en").compared_with.startswith("the figures for 2026–2027")

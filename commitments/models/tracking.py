@@ -256,7 +256,7 @@ class ReportingPeriod(Localizable, models.Model):
 
         The plan is locked while checking, so that of two officers saving clashing periods at once
         the second sees the first's. What gets past that (a save that did not lock) the database
-        refuses: a repeated label, and on PostgreSQL an overlap (migration 0013); said the same way.
+        refuses: a repeated label, and on PostgreSQL an overlap (migration 0015); said the same way.
         """
         with transaction.atomic():
             # No KEY: lines and editions of the plan may still be written meanwhile.

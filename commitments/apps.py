@@ -9,8 +9,8 @@ class CommitmentsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from tracker.middleware import stamp_session
+        from .sessions import stamp_session
 
         # Log-in is Django's, not ours: its signal is where a session's start can be noted, for
-        # the session timeouts (tracker.middleware.SessionTimeoutMiddleware).
+        # the session timeouts (commitments.sessions.SessionTimeoutMiddleware).
         user_logged_in.connect(stamp_session, dispatch_uid="tracker-stamp-session")

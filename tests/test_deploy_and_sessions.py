@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from commitments.management.commands.create_demo_accounts import DEMO_ACCOUNTS
 from commitments.models import Status, StatusUpdate
-from tracker.middleware import KEPT_POST, LAST_SEEN_AT, SIGNED_IN_AT
+from commitments.sessions import KEPT_POST, LAST_SEEN_AT, SIGNED_IN_AT
 
 from .conftest import line, make_update, make_user, own
 

@@ -75,7 +75,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "tracker.middleware.SessionTimeoutMiddleware",  # before LoginRequired: see its docstring
+    "commitments.sessions.SessionTimeoutMiddleware",  # before LoginRequired: see its docstring
     "tracker.middleware.SecurityHeadersMiddleware",
     "tracker.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -180,7 +180,7 @@ if not DEBUG and not env_str("TRUSTED_PROXIES"):
 TRUSTED_PROXIES = int(env_str("TRUSTED_PROXIES", "0"))
 
 # Sessions end 12 hours after log-in, and after SESSION_IDLE_MINUTES without a request (OWASP
-# ASVS 3.3; tracker.middleware.SessionTimeoutMiddleware, which keeps what an ended session posted).
+# ASVS 3.3; commitments.sessions.SessionTimeoutMiddleware, which keeps what an ended session posted).
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_IDLE_MINUTES = int(env_str("SESSION_IDLE_MINUTES", "30"))
 if SESSION_IDLE_MINUTES < 1:

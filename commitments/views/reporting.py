@@ -5,13 +5,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tracker.middleware import keeps_post, take_kept_post
-
 from .. import notifications, permissions
 from ..forms import ReviewForm, UpdateEditor
 from ..models import Ownership, ReportingPeriod, StatusUpdate
 from ..models.tracking import EditConflict, IllegalTransition
 from ..permissions import reader_required
+from ..sessions import keeps_post, take_kept_post
 from .review import decision_context
 
 

@@ -8,9 +8,7 @@ import time
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.handlers.wsgi import WSGIHandler
-from django.db import connection, connections
-from django.test import Client, RequestFactory
+from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 
@@ -19,7 +17,7 @@ from commitments.forms import PeriodForm
 from commitments.models import ActionLine, ReportingPeriod
 from commitments.models.plans import SEARCH_MAX_CHARACTERS, SEARCH_MAX_WORDS
 
-from .conftest import line, make_period, make_user
+from .conftest import make_period
 from .test_review import submitted_update
 
 pytestmark = pytest.mark.django_db
@@ -295,36 +293,3 @@ def test_a_workflow_email_has_a_one_line_subject_even_for_a_label_saved_with_a_l
 
 def test_every_connection_is_checked_before_a_request_uses_it_again(settings):
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
-
-
-@pytest.fixture
-def seeds_put_back(django_db_blocker):
-    """The test commits, and Django empties the database after it: put the seeds back for the next."""
-    yield
-    with django_db_blocker.unblock():
-        connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
-
-
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="needs a database server that can end a connection; runs in CI's PostgreSQL pass",
-)
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_first_request_after_the_database_ended_the_connection_is_served(seeds_put_back):
-    """A request through the WSGI handler, as a worker gets it: Django checks its connection when
-    the request starts (close_old_connections), and finds this one ended by the server."""
-    reader = make_user("reader", "Reviewer")
-    session = Client()
-    session.force_login(reader)
-    cookie = f"sessionid={session.cookies['sessionid'].value}"
-    connection.ensure_connection()
-    other = connections.create_connection("default")  # as the server's timeout or a restart would
-    with other.cursor() as cursor:
-        cursor.execute("SELECT pg_terminate_backend(%s)", [connection.connection.info.backend_pid])
-    other.close()
-
-    environ = RequestFactory()._base_environ(PATH_INFO=reverse("commitments:plan-list"), HTTP_COOKIE=cookie)
-    statuses = []
-    b"".join(WSGIHandler()(environ, lambda status, headers, exc_info=None: statuses.append(status)))
-    assert statuses == ["200 OK"]
-    assert line("poa-2026-2030", "1.1.1")  # and the connection serves the next query too

@@ -270,7 +270,7 @@ def test_the_command_writes_to_each_focal_point_and_names_them(
     assert "Wrote to 1 of 1 focal point." in output
     [message] = mailoutbox
     assert message.to == ["fp@example.org"]
-    subject = "[ASEAN–China tracker] Status updates due by 2026-11-30 / 进展报告截止日期 2026-11-30"
+    subject = "[ASEAN–China tracker] Status updates due by 2026-11-30 / 进展更新截止日期 2026-11-30"
     assert message.subject == subject
     assert "- 2.8.2 (TEST-MAIL) Promote comprehensive civil aviation cooperation" in message.body
     assert "https://tracker.example.org/plans/poa-2026-2030/lines/2.8.2/" in message.body

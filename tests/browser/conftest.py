@@ -38,7 +38,7 @@ CHINESE = {
     "progress (English)": "进展情况（英文）", "Evidence": "佐证材料", "Title": "标题", "File": "文件",
     "Save draft": "保存草稿", "Draft saved.": "草稿已保存。", "Save and submit for review": "保存并提交审核",
     "Update submitted for review.": "进展更新已提交审核。", "Submitted": "已提交", "Approve": "批准",
-    "Approved": "已批准", "Nothing waits for review.": "没有待审核的进展更新。", "Confirm": "确认",
+    "Approved": "已批准", "Nothing waits for review.": "没有待审核的内容。", "Confirm": "确认",
     "Status for the period": "本期状态", "Current status": "当前状态",
     "Ongoing": "正在实施", "Completed": "已完成",  # statuses, from migration 0003
 }  # fmt: skip

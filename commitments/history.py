@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db import models
+from django.template.defaultfilters import filesizeformat
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -125,6 +126,8 @@ class Names:
             return local_time(value)
         if isinstance(value, datetime.date):
             return formats.date_format(value, "DATE_FORMAT")
+        if model_field.attname == "size":
+            return filesizeformat(value)
         return self.show(model_field.attname, value)
 
 

@@ -2,15 +2,21 @@
 evidence and period statuses, newest first, with who, when, and each field before and after.
 
 django-simple-history keeps one full copy of a row per change; the differences are worked out
-here between consecutive copies of the same row, in a fixed number of queries.
+here between consecutive copies of the same row, in a fixed number of queries. Field names are
+the models' verbose names and values are shown as a reader knows them (a choice's label, a
+status or organisation by name, a time in the site's time zone with its offset), in the
+interface language.
 """
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import cached_property
 
+from django.db import models
+from django.template.defaultfilters import filesizeformat
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -42,13 +48,27 @@ class Change:
     after: object
 
 
+def local_time(value: datetime.datetime) -> str:
+    """``value`` in the site's time zone (settings.TIME_ZONE) and the language's format, with the
+    zone's offset from UTC, e.g. "29 Nov 2026, 11:21 UTC+7" or "2026年11月29日 11:21 UTC+7"."""
+    local = timezone.localtime(value)
+    minutes = int(local.utcoffset().total_seconds() // 60)
+    hours, rest = divmod(abs(minutes), 60)
+    zone = f"UTC{'-' if minutes < 0 else '+'}{hours}" + (f":{rest:02d}" if rest else "")
+    return f"{formats.date_format(local, 'DATETIME_FORMAT')} {zone}"
+
+
 @dataclass
 class Entry:
-    at: datetime
+    at: datetime.datetime
     who: object
     subject: str
     kind: str
     changes: list[Change] = field(default_factory=list)
+
+    @property
+    def when(self) -> str:
+        return local_time(self.at)
 
     @property
     def is_creation(self) -> bool:
@@ -96,6 +116,20 @@ class Names:
             return self.fund.get(value, value)
         return value
 
+    def value(self, model_field: models.Field, value: object) -> object:
+        """``value`` of ``model_field`` as a reader knows it, in the interface language."""
+        if value is None or value == "":
+            return value
+        if model_field.choices:
+            return dict(model_field.flatchoices).get(value, value)
+        if isinstance(value, datetime.datetime):
+            return local_time(value)
+        if isinstance(value, datetime.date):
+            return formats.date_format(value, "DATE_FORMAT")
+        if model_field.attname == "size":
+            return filesizeformat(value)
+        return self.show(model_field.attname, value)
+
 
 def _entries(model, records: list, names: Names) -> list[Entry]:
     fields = [f for f in model._meta.concrete_fields if f.attname not in IGNORED]
@@ -104,7 +138,7 @@ def _entries(model, records: list, names: Names) -> list[Entry]:
         if previous is not None and previous.id != record.id:
             previous = None
         changes = [
-            Change(f.verbose_name, names.show(f.attname, before), names.show(f.attname, after))
+            Change(f.verbose_name, names.value(f, before), names.value(f, after))
             for f in fields
             for before, after in [(getattr(previous, f.attname, None), getattr(record, f.attname))]
             if previous is None and after not in (None, "") or previous is not None and before != after

@@ -247,7 +247,7 @@ def test_an_open_period_past_its_deadline_is_reminded_as_overdue(period, transpo
     owns(transport, "2.8.1")
     [reminder] = notifications.reminders_due(datetime.date(2026, 12, 5), days=14)
     assert notifications.send_reminder(reminder, datetime.date(2026, 12, 5))
-    assert "poa-2026-2030 2026–2027: overdue since 2026-11-30" in mailoutbox[0].body
+    assert "Plan of Action 2026–2030 2026–2027: overdue since 30 Nov 2026" in mailoutbox[0].body
 
 
 def test_a_closed_period_is_not_reminded(period, transport, focal_point):
@@ -270,11 +270,11 @@ def test_the_command_writes_to_each_focal_point_and_names_them(
     assert "Wrote to 1 of 1 focal point." in output
     [message] = mailoutbox
     assert message.to == ["fp@example.org"]
-    subject = "[ASEAN–China tracker] Status updates due by 2026-11-30 / 进展报告截止日期 2026-11-30"
+    subject = "[ASEAN–China tracker] Status updates due by 2026-11-30 / 进展更新截止日期 2026-11-30"
     assert message.subject == subject
     assert "- 2.8.2 (TEST-MAIL) Promote comprehensive civil aviation cooperation" in message.body
     assert "https://tracker.example.org/plans/poa-2026-2030/lines/2.8.2/" in message.body
-    assert "poa-2026-2030 2026–2027: due by 2026-11-30" in message.body
+    assert "Plan of Action 2026–2030 2026–2027: due by 30 Nov 2026" in message.body
 
 
 def test_one_e_mail_per_focal_point_lists_the_lines_of_all_their_organisations(

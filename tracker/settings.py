@@ -124,6 +124,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Jakarta"
+# One date format per language (29 Nov 2026; 2026年11月29日): tracker/formats/<locale>/formats.py.
+FORMAT_MODULE_PATH = ["tracker.formats"]
 USE_I18N = True
 USE_TZ = True
 

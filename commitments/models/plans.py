@@ -187,6 +187,18 @@ class Plan(Bilingual):
         return str(self.first_year)
 
     @property
+    def short_name(self) -> str:
+        """The plan named by its kind and years in the interface language ("Plan of Action
+        2026–2030", "行动计划（2026–2030）"), where pages have no room for the full title: never
+        its code, which is an address, not a name."""
+        names = {
+            Plan.Kind.PLAN_OF_ACTION: _("Plan of Action %(years)s"),
+            Plan.Kind.ANNEX: _("Annex %(years)s"),
+            Plan.Kind.JOINT_STATEMENT: _("Joint Statement %(years)s"),
+        }
+        return names.get(self.kind, _("Plan of Action %(years)s")) % {"years": self.years}
+
+    @property
     def is_translated(self) -> bool:
         return bool(self.title_en and self.title_zh)
 

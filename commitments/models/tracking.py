@@ -107,13 +107,15 @@ class Ownership(models.Model):
         REJECTED = "rejected", _("Rejected")
 
     line = models.ForeignKey(ActionLine, on_delete=models.CASCADE, related_name="ownerships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="ownerships")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="ownerships"
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.SUPPORTING)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.CONFIRMED)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     history = HistoricalRecords()
 
     objects = OwnershipQuerySet.as_manager()
@@ -455,7 +457,9 @@ class StatusUpdate(models.Model):
 
     line = models.ForeignKey(ActionLine, on_delete=models.PROTECT, related_name="updates")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="updates")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="updates")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="updates"
+    )
     status = models.ForeignKey(
         Status, verbose_name=_("status"), on_delete=models.PROTECT, null=True, blank=True
     )
@@ -722,7 +726,9 @@ class Activity(Localizable, models.Model):
         validators=[MinValueValidator(0)],
     )  # fmt: skip
     # Set by the secretariat on the report page; read as it is now, like the report's edited texts.
-    highlighted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    highlighted_at = models.DateTimeField(
+        _("highlighted in the report"), null=True, blank=True, editable=False
+    )
     history = HistoricalRecords()
 
     objects = ActivityQuerySet.as_manager()
@@ -776,9 +782,9 @@ class Evidence(Localizable, models.Model):
     file = models.FileField(_("file"), max_length=200, blank=True, storage=evidence_storage)
     original_name = models.CharField(_("file name"), max_length=200, blank=True)
     content_type = models.CharField(max_length=120, blank=True)
-    size = models.PositiveBigIntegerField(null=True, blank=True)
+    size = models.PositiveBigIntegerField(_("size"), null=True, blank=True)
     link = models.URLField(_("link"), max_length=500, blank=True)
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -842,7 +848,10 @@ class PeriodStatus(models.Model):
 
     line = models.ForeignKey(ActionLine, on_delete=models.PROTECT, related_name="period_statuses")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="line_statuses")
-    proposed = models.ForeignKey(Status, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    proposed = models.ForeignKey(
+        Status, verbose_name=_("proposed status"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
     status = models.ForeignKey(
         Status, verbose_name=_("status"), on_delete=models.PROTECT, null=True, blank=True
     )
@@ -850,7 +859,7 @@ class PeriodStatus(models.Model):
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     history = HistoricalRecords()
 
     objects = PeriodStatusQuerySet.as_manager()

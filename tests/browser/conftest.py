@@ -34,11 +34,11 @@ PHONE = {"width": 390, "height": 844}
 # lower-case ones are names of model fields, which the forms show capitalised as labels.
 CHINESE = {
     "Log in": "登录", "User name": "用户名", "Password": "密码", "Language": "语言", "Switch": "切换",
-    "My lines": "我的行动项", "Report": "填报", "Review": "审核", "Status": "状态", "status": "进展状态",
+    "My lines": "我的行动措施", "Report": "填报", "Review": "审核", "Status": "状态", "status": "进展状态",
     "progress (English)": "进展情况（英文）", "Evidence": "佐证材料", "Title": "标题", "File": "文件",
     "Save draft": "保存草稿", "Draft saved.": "草稿已保存。", "Save and submit for review": "保存并提交审核",
-    "Update submitted for review.": "进展报告已提交审核。", "Submitted": "已提交", "Approve": "批准",
-    "Approved": "已批准", "Nothing waits for review.": "没有待审核的进展报告。", "Confirm": "确认",
+    "Update submitted for review.": "进展更新已提交审核。", "Submitted": "已提交", "Approve": "批准",
+    "Approved": "已批准", "Nothing waits for review.": "没有待审核的内容。", "Confirm": "确认",
     "Status for the period": "本期状态", "Current status": "当前状态",
     "Ongoing": "正在实施", "Completed": "已完成",  # statuses, from migration 0003
 }  # fmt: skip

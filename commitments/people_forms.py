@@ -55,7 +55,7 @@ class RolesAndOrganisationsForm(forms.Form):
 class InviteForm(RolesAndOrganisationsForm):
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
     language = forms.ChoiceField(
-        label=_("Language of the invitation"), choices=MAIL_LANGUAGES, initial=BOTH_LANGUAGES
+        label=_("Language of the invitation"), choices=MAIL_LANGUAGES, initial=BOTH_LANGUAGES, required=False
     )
     field_order = ["email", "roles", "organisations", "language"]
 

@@ -507,3 +507,12 @@ def test_the_menu_links_to_people_and_organisations_for_the_secretariat_only(cli
 
 def test_roles_are_the_groups_of_the_migrations():
     assert set(Group.objects.filter(name__in=Role.values).values_list("name", flat=True)) == set(Role.values)
+
+
+def test_the_record_of_changes_is_read_only_in_the_admin(client, administrator, secretariat, newcomer):
+    change = newcomer.deactivate(by=secretariat)
+    client.force_login(administrator)
+    assert client.get(reverse("admin:commitments_personchange_changelist")).status_code == 200
+    assert client.get(reverse("admin:commitments_personchange_change", args=[change.pk])).status_code == 200
+    client.post(reverse("admin:commitments_personchange_delete", args=[change.pk]), {"post": "yes"})
+    assert PersonChange.objects.filter(pk=change.pk).exists()

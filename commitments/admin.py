@@ -13,6 +13,7 @@ from .models import (
     Ownership,
     Part,
     PeriodStatus,
+    PersonChange,
     Plan,
     ReportEdition,
     ReportingPeriod,
@@ -86,6 +87,24 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     list_filter = ["kind"]
     search_fields = ["acronym", "name_en", "name_zh"]
     filter_horizontal = ["focal_points"]
+
+
+@admin.register(PersonChange)
+class PersonChangeAdmin(admin.ModelAdmin):
+    """The record of changes made on the People pages: read only, like any record."""
+
+    list_display = ["at", "person", "action", "by"]
+    list_filter = ["action"]
+    search_fields = ["person__username", "by__username"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Ownership)

@@ -13,8 +13,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import Evidence, Organisation, Ownership, ReportEdition, StatusUpdate
+from .models import Evidence, Organisation, Ownership, Person, ReportEdition, StatusUpdate
 from .models.logins import UNLOCK_ACCOUNTS
+from .models.people import MANAGE_PEOPLE
 from .models.reports import FINALISE, WITHDRAW
 from .models.tracking import EDIT_REPORT_TEXTS, REVIEW_UPDATES
 
@@ -23,6 +24,8 @@ REPORT = "commitments.change_statusupdate"
 REVIEW = REVIEW_UPDATES
 ASSIGN_OWNERS = "commitments.change_ownership"
 RUN_PERIODS = "commitments.change_reportingperiod"
+ADD_ORGANISATIONS = "commitments.add_organisation"
+EDIT_ORGANISATIONS = "commitments.change_organisation"
 
 FINALISE_REPORTS = FINALISE
 WITHDRAW_EDITIONS = WITHDRAW
@@ -34,6 +37,9 @@ owner_assigner_required = permission_required(ASSIGN_OWNERS, raise_exception=Tru
 period_runner_required = permission_required(RUN_PERIODS, raise_exception=True)
 report_editor_required = permission_required(EDIT_REPORT_TEXTS, raise_exception=True)
 account_unlocker_required = permission_required(UNLOCK_ACCOUNTS, raise_exception=True)
+people_manager_required = permission_required(MANAGE_PEOPLE, raise_exception=True)
+organisation_adder_required = permission_required(ADD_ORGANISATIONS, raise_exception=True)
+organisation_editor_required = permission_required(EDIT_ORGANISATIONS, raise_exception=True)
 
 
 def reporting_organisations(user) -> QuerySet[Organisation]:
@@ -93,3 +99,13 @@ def edition_to_withdraw(user, pk: int) -> ReportEdition:
     if not ReportEdition.may_withdraw(user):
         raise PermissionDenied
     return edition
+
+
+def person_to_manage(user, pk: int) -> Person:
+    """A person ``user`` may change (models/people.py says who); 403 for anyone else."""
+    if not user.has_perm(MANAGE_PEOPLE):
+        raise PermissionDenied
+    person = get_object_or_404(Person.objects.for_list(), pk=pk)
+    if not person.may_be_managed_by(user):
+        raise PermissionDenied(person.why_not_managed_by(user))
+    return person

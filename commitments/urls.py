@@ -1,7 +1,18 @@
 from django.urls import path, register_converter
 
 from .converters import IdConverter
-from .views import accounts, dashboard, plans, register, reporting, reports, review, running, spreadsheets
+from .views import (
+    accounts,
+    dashboard,
+    people,
+    plans,
+    register,
+    reporting,
+    reports,
+    review,
+    running,
+    spreadsheets,
+)
 
 app_name = "commitments"
 
@@ -49,4 +60,13 @@ urlpatterns = [
     path("periods/<id:pk>/close/", running.period_switch, {"action": "close"}, name="period-close"),
     path("accounts/locked/", accounts.lockout_list, name="lockouts"),
     path("accounts/locked/unlock/", accounts.lockout_unlock, name="lockout-unlock"),
+    path("people/", people.person_list, name="person-list"),
+    path("people/invite/", people.person_invite, name="person-invite"),
+    path("people/<id:pk>/", people.person_edit, name="person-edit"),
+    path("people/<id:pk>/deactivate/", people.person_deactivate, name="person-deactivate"),
+    path("people/<id:pk>/reactivate/", people.person_reactivate, name="person-reactivate"),
+    path("people/<id:pk>/invite-again/", people.person_reinvite, name="person-reinvite"),
+    path("organisations/", people.organisation_list, name="organisation-list"),
+    path("organisations/add/", people.organisation_add, name="organisation-add"),
+    path("organisations/<id:pk>/", people.organisation_edit, name="organisation-edit"),
 ]

@@ -120,6 +120,9 @@ def world(plan_2026, period, owner, other_owner, focal_point, secretariat, evide
         ("password_reset_confirm", "uidb64"): urlsafe_base64_encode(force_bytes(focal_point.pk)),
         ("password_reset_confirm", "token"): default_token_generator.make_token(focal_point),
         "status": Status.objects.first().code,
+        ("person-edit", "pk"): focal_point.pk, ("person-deactivate", "pk"): focal_point.pk,
+        ("person-reactivate", "pk"): focal_point.pk, ("person-reinvite", "pk"): focal_point.pk,
+        ("organisation-edit", "pk"): other_owner.pk,
     }  # fmt: skip
 
 

@@ -1,6 +1,7 @@
 """The commitments app's models: the plans and their text, and their tracking."""
 
 from .logins import LoginAttempt
+from .people import Person, PersonChange, Role
 from .plans import (
     EXPORT_FIELDS,
     ActionLine,
@@ -40,12 +41,15 @@ __all__ = [
     "Organisation",
     "Ownership",
     "Part",
+    "Person",
+    "PersonChange",
     "PeriodStatus",
     "Plan",
     "ReportEdition",
     "ReportText",
     "ReportUpload",
     "ReportingPeriod",
+    "Role",
     "Status",
     "StatusUpdate",
     "UpdateTransition",

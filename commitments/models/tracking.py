@@ -18,6 +18,15 @@ from ..storage import evidence_storage
 from .plans import ActionLine, Localizable, Localized, Plan
 
 
+class OrganisationQuerySet(models.QuerySet):
+    def of_kind(self, kind: str) -> OrganisationQuerySet:
+        return self.filter(kind=kind)
+
+    def with_acronym(self, acronym: str) -> OrganisationQuerySet:
+        """The organisation with this acronym, whatever its case."""
+        return self.filter(acronym__iexact=acronym.strip())
+
+
 class Organisation(Localizable, models.Model):
     """A body that owns action lines and reports on them through its focal points."""
 
@@ -39,6 +48,8 @@ class Organisation(Localizable, models.Model):
         related_name="organisations",
     )
     history = HistoricalRecords(excluded_fields=["focal_points"])
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["acronym"]

@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('commitments', '0015_versions_seen_one_final_edition_periods_apart'),
+        ('commitments', '0016_history_field_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,7 +1,18 @@
 from django.urls import path, register_converter
 
 from .converters import IdConverter
-from .views import accounts, dashboard, plans, register, reporting, reports, review, running, spreadsheets
+from .views import (
+    accounts,
+    dashboard,
+    home,
+    plans,
+    register,
+    reporting,
+    reports,
+    review,
+    running,
+    spreadsheets,
+)
 
 app_name = "commitments"
 
@@ -11,6 +22,7 @@ urlpatterns = [
     path("", register.RegisterView.as_view(), name="register"),
     path("register/export.<str:fmt>", register.register_export, name="register-export"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("home/", home.home, name="home"),
     path("periods/<id:pk>/template.xlsx", spreadsheets.template_download, name="reporting-template"),
     path("periods/<id:pk>/upload/", spreadsheets.upload, name="reporting-upload"),
     path("uploads/<id:pk>/", spreadsheets.upload_preview, name="reporting-upload-preview"),

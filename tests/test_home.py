@@ -99,7 +99,9 @@ def test_no_count_without_an_open_period(client, plan_2026, owner, focal_point):
     assert 'class="count"' not in client.get(reverse("commitments:register")).content.decode()
 
 
-def test_the_secretariat_sees_the_reviews_waiting_in_the_menu(client, period, owner, focal_point, secretariat):
+def test_the_secretariat_sees_the_reviews_waiting_in_the_menu(
+    client, period, owner, focal_point, secretariat
+):
     submitted("2.8.1", period, owner, focal_point)
     submitted("2.8.2", period, owner, focal_point)
     client.force_login(secretariat)

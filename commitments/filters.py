@@ -6,6 +6,8 @@ from functools import cached_property
 
 import django_filters
 from django import forms
+from django.db.models import Value
+from django.db.models.functions import Coalesce, NullIf
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -13,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .converters import as_id
 from .models import ActionLine, Area, Organisation, Part, Plan, ReportingPeriod, Status, StatusUpdate
-from .models.plans import NO_STATUS, NO_UPDATE, REPORTED, validate_search
+from .models.plans import NO_STATUS, NO_UPDATE, REPORTED, interface_language, validate_search
 
 ANY = _("Any")
 
@@ -184,3 +186,56 @@ class LineFilter(django_filters.FilterSet):
         if data.get("overdue"):
             lines = lines.overdue_in(period, owner)
         return lines
+
+
+class ReviewFilter(django_filters.FilterSet):
+    """The review queue's filters: pillar, owner and state, the submitted updates unless another state
+    is asked for. The choices read as names in the interface language."""
+
+    part = django_filters.ModelChoiceFilter(
+        widget=PlainSelect, label=_("Pillar"), field_name="line__part", queryset=Part.objects.none(),
+        empty_label=ANY,
+    )  # fmt: skip
+    owner = django_filters.ModelChoiceFilter(
+        widget=PlainSelect, label=_("Owner"), field_name="organisation", queryset=Organisation.objects.none(),
+        to_field_name="acronym", empty_label=ANY,
+    )  # fmt: skip
+    state = django_filters.ChoiceFilter(
+        widget=PlainSelect, label=_("State"), choices=StatusUpdate.State.choices, method="in_state",
+        empty_label=None,
+    )  # fmt: skip
+
+    class Meta:
+        model = StatusUpdate
+        fields: list[str] = []  # all declared above
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = data.copy() if data is not None else None
+        if data is not None and data.get("state") not in StatusUpdate.State.values:
+            data["state"] = StatusUpdate.State.SUBMITTED  # the queue itself, also for a state of nonsense
+        super().__init__(data, *args, **kwargs)
+        fields = self.form.fields
+        parts = Part.objects.filter(plan__in=ReportingPeriod.objects.values("plan")).select_related("plan")
+        fields["part"].queryset = parts.order_by("-plan__first_year", "number")
+        if len({part.plan_id for part in parts}) > 1:  # the same pillars in two plans: say whose
+            fields["part"].label_from_instance = lambda part: f"{part} ({part.plan.years})"
+        # By name in the interface language; a body without a Chinese name by its English one.
+        name = "name_en"
+        if interface_language() == "zh":
+            name = Coalesce(NullIf("name_zh", Value("")), "name_en")
+        owners = Organisation.objects.filter(pk__in=StatusUpdate.objects.values("organisation"))
+        fields["owner"].queryset = owners.order_by(name, "acronym")
+        fields["owner"].label_from_instance = lambda owner: f"{owner.localized_name} ({owner.acronym})"
+
+    @property
+    def is_queue(self) -> bool:
+        """Whether it shows the updates waiting for review, unfiltered."""
+        data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
+        return data.get("state", StatusUpdate.State.SUBMITTED) == StatusUpdate.State.SUBMITTED and not (
+            data.get("part") or data.get("owner")
+        )
+
+    def in_state(self, queryset, name, value):
+        if value == StatusUpdate.State.SUBMITTED:
+            return queryset.review_queue()  # oldest first
+        return queryset.filter(state=value).order_by("-updated_at", "-pk")

@@ -379,11 +379,34 @@ class ReportForm(forms.Form):
 
 
 class FinaliseForm(forms.Form):
+    """Finalising a period's report; ``gaps`` (``ReportingPeriod.finalising_gaps``) says what the
+    report would miss, and then ``despite_gaps`` must be ticked too."""
+
     language = forms.ChoiceField(label=_("Language of the report"), choices=ReportEdition.Language.choices)
     understood = forms.BooleanField(
         label=_("I understand that a final edition can never be changed."),
         help_text=_("Only an administrator can withdraw it, and it stays listed."),
     )
+    despite_gaps = forms.BooleanField(
+        label=_(
+            "Finalise all the same: the report shows the lines without a confirmed status as not reported."
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args, gaps: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.gaps = gaps
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.gaps and not cleaned.get("despite_gaps"):
+            self.add_error(
+                "despite_gaps",
+                _("%(gaps)s Tick “Finalise all the same” to finalise the report as it stands.")
+                % {"gaps": self.gaps},
+            )
+        return cleaned
 
 
 class ReportTextForm(forms.Form):

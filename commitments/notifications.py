@@ -34,22 +34,32 @@ HALF_SEPARATOR = "\n\n" + "—" * 30 + "\n\n"
 TRACKER_NAME = "ASEAN–China tracker"
 
 
+# Every e-mail links to the page where its reader acts on it: a submission to the update's page,
+# which offers the secretariat its approval or return; a returned update to its edit page; an
+# approved one to its page; a reminder to My lines.
+
+
 def update_submitted(update: StatusUpdate) -> None:
     """Tell the secretariat officers that an update waits for their review."""
     addresses = list(secretariat_officers().values_list("email", flat=True))
-    _send_on_commit(_update_messages(update, "update_submitted", _("submitted for review"), addresses))
+    link = site_url("commitments:update-detail", update.pk)
+    _send_on_commit(_update_messages(update, "update_submitted", _("submitted for review"), addresses, link))
 
 
 def update_approved(update: StatusUpdate, comment: str = "") -> None:
     """Tell the update's author that it was approved, with the reviewer's comment if any."""
-    messages = _update_messages(update, "update_approved", _("approved"), _author_address(update), comment)
+    link = site_url("commitments:update-detail", update.pk)
+    messages = _update_messages(
+        update, "update_approved", _("approved"), _author_address(update), link, comment
+    )
     _send_on_commit(messages)
 
 
 def update_returned(update: StatusUpdate, comment: str) -> None:
     """Tell the update's author that it was returned, quoting what needs to change."""
+    link = site_url("commitments:update-edit", update.pk)
     messages = _update_messages(
-        update, "update_returned", _("returned for changes"), _author_address(update), comment
+        update, "update_returned", _("returned for changes"), _author_address(update), link, comment
     )
     _send_on_commit(messages)
 
@@ -133,13 +143,19 @@ def send_reminder(reminder: Reminder, today: datetime.date) -> bool:
         (period, list(items))
         for period, items in itertools.groupby(reminder.due, key=lambda item: item.period)
     ]
-    body = _bilingual_body("reminder", {"reminder": reminder, "periods": periods, "today": today})
+    context = {"reminder": reminder, "periods": periods, "today": today}
+    body = _bilingual_body("reminder", context | {"link": site_url("commitments:my-lines")})
     return _send([EmailMessage(subject, body, to=[reminder.user.email])]) == 1
 
 
 def line_url(line: ActionLine) -> str:
     """The line's page as an absolute address, for e-mails read outside any request."""
-    return settings.SITE_URL + reverse("commitments:line-detail", args=[line.plan.code, line.code])
+    return site_url("commitments:line-detail", line.plan.code, line.code)
+
+
+def site_url(name: str, *args) -> str:
+    """A page of the tracker as an absolute address, for e-mails read outside any request."""
+    return settings.SITE_URL + reverse(name, args=args)
 
 
 def _owners_yet_to_report(period: ReportingPeriod) -> QuerySet:
@@ -161,7 +177,7 @@ def _author_address(update: StatusUpdate) -> list[str]:
 
 
 def _update_messages(
-    update: StatusUpdate, template: str, action: Promise, addresses: list[str], comment: str = ""
+    update: StatusUpdate, template: str, action: Promise, addresses: list[str], link: str, comment: str = ""
 ) -> list[EmailMessage]:
     if not addresses:
         return []
@@ -170,7 +186,7 @@ def _update_messages(
         "update": update,
         "line": update.line,
         "author": update.author.get_full_name() or update.author.get_username(),
-        "link": line_url(update.line),
+        "link": link,
         "quoted_comment": "\n".join(f"> {line}" for line in comment.strip().splitlines()),
     }
     body = _bilingual_body(template, context)

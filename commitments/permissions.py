@@ -8,12 +8,16 @@ through the admin.
 
 from __future__ import annotations
 
+import functools
+import operator
+
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
-from .models import Evidence, Organisation, Ownership, Person, ReportEdition, StatusUpdate
+from .models import Evidence, Organisation, Ownership, Person, ReportEdition, ReportingPeriod, StatusUpdate
 from .models.logins import UNLOCK_ACCOUNTS
 from .models.people import MANAGE_PEOPLE
 from .models.reports import FINALISE, WITHDRAW
@@ -109,3 +113,52 @@ def person_to_manage(user, pk: int) -> Person:
     if not person.may_be_managed_by(user):
         raise PermissionDenied(person.why_not_managed_by(user))
     return person
+
+
+class Roles:
+    """What a signed-in user's roles give them to do: the page they start on after log-in, and the
+    work waiting for them that the menu counts.
+
+    The counts are read once, when first asked for (the menu asks on every page): a secretariat
+    officer's in one query, a focal point's in two.
+    """
+
+    def __init__(self, user):
+        self.user = user
+
+    @property
+    def reviews_updates(self) -> bool:
+        return self.user.has_perm(REVIEW)
+
+    @property
+    def reports(self) -> bool:
+        return self.user.has_perm(REPORT)
+
+    def home(self) -> str:
+        """Where the user lands after log-in: a secretariat officer on the review queue when
+        something waits there, else on the dashboard; a focal point on their lines; anyone else
+        on the register."""
+        if self.reviews_updates:
+            return reverse("commitments:review-queue" if self.reviews_waiting else "commitments:dashboard")
+        if self.reports:
+            return reverse("commitments:my-lines")
+        return reverse("commitments:register")
+
+    @functools.cached_property
+    def reviews_waiting(self) -> int | None:
+        """How many updates wait in the review queue; None for who does not review."""
+        if not self.reviews_updates:
+            return None
+        return StatusUpdate.objects.review_queue().count()
+
+    @functools.cached_property
+    def updates_due(self) -> int | None:
+        """How many lines of the user's organisations are yet to be reported on in their plan's
+        open period (``OwnershipQuerySet.yet_to_report_in``); None for who does not report, or
+        while the secretariat's count takes the menu's place."""
+        if not self.reports or self.reviews_updates:
+            return None
+        owned = Ownership.objects.confirmed().filter(organisation__in=reporting_organisations(self.user))
+        periods = ReportingPeriod.objects.open()
+        due = [owned.for_plan(period.plan_id).yet_to_report_in(period) for period in periods]
+        return functools.reduce(operator.or_, due).count() if due else 0

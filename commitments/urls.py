@@ -4,6 +4,7 @@ from .converters import IdConverter
 from .views import (
     accounts,
     dashboard,
+    home,
     people,
     plans,
     register,
@@ -22,6 +23,7 @@ urlpatterns = [
     path("", register.RegisterView.as_view(), name="register"),
     path("register/export.<str:fmt>", register.register_export, name="register-export"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("home/", home.home, name="home"),
     path("periods/<id:pk>/template.xlsx", spreadsheets.template_download, name="reporting-template"),
     path("periods/<id:pk>/upload/", spreadsheets.upload, name="reporting-upload"),
     path("uploads/<id:pk>/", spreadsheets.upload_preview, name="reporting-upload-preview"),

@@ -122,7 +122,7 @@ def test_an_officer_without_an_e_mail_address_or_no_longer_active_is_skipped(
     assert recipients(mailoutbox) == [officer.email]
 
 
-def test_the_body_is_in_english_then_chinese_with_an_absolute_link_to_the_line(
+def test_the_body_is_in_english_then_chinese_with_an_absolute_link_to_the_update(
     submitted, officer, mailoutbox, django_capture_on_commit_callbacks, settings
 ):
     settings.SITE_URL = "https://tracker.example.org"
@@ -132,8 +132,8 @@ def test_the_body_is_in_english_then_chinese_with_an_absolute_link_to_the_line(
     english, chinese = body.split("—" * 30)
     assert "Ongoing" in english and "Further strengthen policy dialogue" in english
     assert "正在实施" in chinese and "行动措施 2.8.1" in chinese
-    assert "https://tracker.example.org/plans/poa-2026-2030/lines/2.8.1/" in english
-    assert "https://tracker.example.org/plans/poa-2026-2030/lines/2.8.1/" in chinese
+    assert f"https://tracker.example.org/updates/{submitted.pk}/" in english
+    assert f"https://tracker.example.org/updates/{submitted.pk}/" in chinese
     assert "&#x27;" not in body and "&amp;" not in body  # plain text, not HTML-escaped
 
 

@@ -169,7 +169,7 @@ def test_a_double_click_on_finalise_stores_one_edition_and_says_why_not_a_second
     client.force_login(secretariat)
     url = reverse("commitments:report-finalise", args=[period.pk])
     for _ in range(2):
-        response = client.post(url, {"language": "en", "understood": "on"}, follow=True)
+        response = client.post(url, {"language": "en", "understood": "on", "despite_gaps": "on"}, follow=True)
     assert response.status_code == 200
     assert (
         "Nothing was finalised: The English report of 2026–2027 is final already" in response.content.decode()

@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "commitments.context_processors.roles",
             ],
         },
     },
@@ -146,7 +147,8 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+# Each role starts on its work (commitments.permissions.Roles.home); a "next" given at log-in wins.
+LOGIN_REDIRECT_URL = "commitments:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Log-in throttling (django-axes), kept in the database so that it holds across app servers:

@@ -12,10 +12,11 @@ from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from ..storage import evidence_storage
-from .plans import ActionLine, Localizable, Localized, Plan
+from .plans import NO_STATUS, ActionLine, Localizable, Localized, Plan
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -314,6 +315,30 @@ class ReportingPeriod(Localizable, models.Model):
         last = datetime.time(23, 59, 59, 999000)
         end = datetime.datetime.combine(day, last, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
         return min(end, now)
+
+    def lines_without_confirmed_status(self):
+        """The plan's lines (those still in its source document) whose status for this period the
+        secretariat has not confirmed: the progress report shows them as not reported."""
+        lines = ActionLine.objects.for_plan(self.plan_id).in_source()
+        return lines.with_period_status(self, NO_STATUS)
+
+    def finalising_gaps(self) -> str:
+        """What a final report of this period would be missing, in words: that the period is still
+        open for updates, and how many of the plan's lines have no confirmed status for it; "" when
+        neither. Finalising asks for a confirmation when there is something to say."""
+        gaps = [_("The period is still open for updates.")] if self.is_open else []
+        missing = self.lines_without_confirmed_status().count()
+        if missing:
+            total = ActionLine.objects.for_plan(self.plan_id).in_source().count()
+            gaps.append(
+                ngettext(
+                    "%(missing)d of %(total)d lines has no confirmed status.",
+                    "%(missing)d of %(total)d lines have no confirmed status.",
+                    missing,
+                )
+                % {"missing": missing, "total": total}
+            )
+        return " ".join(str(gap) for gap in gaps)
 
     def previous(self) -> ReportingPeriod | None:
         """The plan's period that ends last before this one starts; None for its first period."""

@@ -53,7 +53,9 @@ def render_page(request, plan, period, form, status: int = 200):
     context = {
         "plan": plan, "period": period, "form": form, "pdf_available": "pdf" in formats(),
         "texts": report_texts(period) if period else [],
-        "finalise_form": FinaliseForm(initial={"language": interface_language()}),
+        "finalise_form": FinaliseForm(
+            initial={"language": interface_language()}, gaps=period.finalising_gaps() if period else ""
+        ),
         "withdraw_form": WithdrawForm(),
         "may_withdraw": ReportEdition.may_withdraw(request.user),
         "editions": ReportEdition.objects.for_plan(plan).with_files().latest_first() if plan else [],
@@ -134,7 +136,7 @@ def section_part(period: ReportingPeriod, section: str):
 @report_finaliser_required
 def report_finalise(request, period: int):
     period = get_object_or_404(ReportingPeriod.objects.select_related("plan"), pk=period)
-    form = FinaliseForm(request.POST)
+    form = FinaliseForm(request.POST, gaps=period.finalising_gaps())
     if form.is_valid():
         try:
             content = build_report(period.plan, period, form.cleaned_data["language"], is_final=True)

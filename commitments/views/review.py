@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,19 +12,42 @@ from django.views.decorators.http import require_POST
 
 from .. import notifications, permissions
 from ..diffing import text_diff
+from ..filters import ReviewFilter
 from ..forms import BulkReviewForm, PeriodStatusForm, ReviewForm
 from ..models import ActionLine, PeriodStatus, ReportingPeriod, StatusUpdate
 from ..models.tracking import EditConflict, IllegalTransition
 from ..permissions import reviewer_of_updates_required
 from . import back_to
 
+# A card shows an update's texts, their changes and its decision: a few dozen fit a page.
+UPDATES_PER_PAGE = 20
+
 
 @reviewer_of_updates_required
 def review_queue(request, bulk_form: BulkReviewForm | None = None):
-    queue = list(StatusUpdate.objects.review_queue().with_details())
-    previous = StatusUpdate.objects.latest_approved_before(queue)
-    for update in queue:
-        update.own = update.is_own(request.user)
+    """The submitted updates, oldest first, or those of another state, by pillar and owner."""
+    chosen = ReviewFilter(request.GET, queryset=StatusUpdate.objects.all())
+    page = Paginator(chosen.qs.with_details(), UPDATES_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    prepare_cards(page.object_list, request.user)
+    context = {
+        "filter": chosen,
+        "page": page,
+        "queue": page.object_list,
+        "decidable": any(update.decidable for update in page.object_list),
+        "bulk_form": bulk_form or BulkReviewForm(),
+        "to_confirm": lines_to_confirm(request.user),
+    }
+    return render(request, "commitments/review_queue.html", context)
+
+
+def prepare_cards(updates, user) -> None:
+    """Give each update what its card shows: whether ``user`` may decide on it, the owner's last
+    approved update before it, and the changes of its texts since."""
+    previous = StatusUpdate.objects.latest_approved_before(updates)
+    for update in updates:
+        update.own = update.is_own(user)
+        update.decidable = update.may_review(user)
         update.previous = previous.get((update.line_id, update.organisation_id))
         update.changes = {
             language: text_diff(
@@ -32,12 +56,6 @@ def review_queue(request, bulk_form: BulkReviewForm | None = None):
             )
             for language in ("en", "zh")
         }
-    context = {
-        "queue": queue,
-        "bulk_form": bulk_form or BulkReviewForm(),
-        "to_confirm": lines_to_confirm(request.user),
-    }
-    return render(request, "commitments/review_queue.html", context)
 
 
 def lines_to_confirm(user) -> list[dict]:

@@ -93,3 +93,7 @@ def edition_to_withdraw(user, pk: int) -> ReportEdition:
     if not ReportEdition.may_withdraw(user):
         raise PermissionDenied
     return edition
+
+
+# Reminders are part of running the reporting periods.
+reminder_sender_required = period_runner_required

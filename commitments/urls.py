@@ -1,7 +1,19 @@
 from django.urls import path, register_converter
 
 from .converters import IdConverter
-from .views import accounts, dashboard, plans, register, reporting, reports, review, running, spreadsheets
+from .views import (
+    accounts,
+    dashboard,
+    owners,
+    plans,
+    register,
+    reminders,
+    reporting,
+    reports,
+    review,
+    running,
+    spreadsheets,
+)
 
 app_name = "commitments"
 
@@ -34,7 +46,11 @@ urlpatterns = [
     path("review/", review.review_queue, name="review-queue"),
     path("review/bulk/", review.review_bulk, name="review-bulk"),
     path("review/lines/<id:line>/periods/<id:period>/", review.period_status_confirm, name="period-status"),
-    path("owners/suggestions/", running.owner_suggestions, name="owner-suggestions"),
+    path("owners/suggestions/", owners.owner_suggestions, name="owner-suggestions"),
+    path("owners/suggestions/decide/", owners.suggestions_decide, name="owner-suggestions-decide"),
+    path("owners/areas/assign/", owners.area_assign, name="owner-area-assign"),
+    path("reminders/", reminders.reminders, name="reminders"),
+    path("reminders/send/", reminders.reminders_send, name="reminders-send"),
     path("lines/<id:line>/owners/", running.owner_add, name="owner-add"),
     path(
         "owners/<id:pk>/confirm/",

@@ -11,6 +11,7 @@ from .plans import (
     Plan,
     interface_language,
 )
+from .reminders import ReminderSending
 from .reports import EditionFile, ReportEdition, ReportText
 from .spreadsheets import ReportUpload
 from .tracking import (
@@ -42,6 +43,7 @@ __all__ = [
     "Part",
     "PeriodStatus",
     "Plan",
+    "ReminderSending",
     "ReportEdition",
     "ReportText",
     "ReportUpload",

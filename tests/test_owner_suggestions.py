@@ -228,7 +228,11 @@ def signed_in(client, user):
 
 
 def test_the_page_shows_a_lines_text_once_however_many_bodies_it_names(client, secretariat):
-    page = signed_in(client, secretariat).get(SUGGESTIONS, {"area": line(PLAN, "1.4.5").area_id}).content.decode()
+    page = (
+        signed_in(client, secretariat)
+        .get(SUGGESTIONS, {"area": line(PLAN, "1.4.5").area_id})
+        .content.decode()
+    )
     text = line(PLAN, "1.4.5").text_en
     assert page.count(text[:40]) == 1
     assert 'value="' + str(suggestion("1.4.5", "SOM-DOC").pk) + '"' in page
@@ -263,13 +267,20 @@ def test_an_unknown_filter_value_shows_the_page_not_an_error(client, secretariat
 
 
 def test_several_suggestions_are_confirmed_at_once_each_with_its_role(client, secretariat):
-    som, jwg, atm = suggestion("1.4.5", "SOM-DOC"), suggestion("1.4.5", "JWG-DOC"), suggestion("2.8.1", "ATM+China")
+    som, jwg, atm = (
+        suggestion("1.4.5", "SOM-DOC"),
+        suggestion("1.4.5", "JWG-DOC"),
+        suggestion("2.8.1", "ATM+China"),
+    )
     response = signed_in(client, secretariat).post(
         DECIDE,
         {"suggestions": [som.pk, jwg.pk, atm.pk], f"role-{som.pk}": "lead", "decision": "confirm",
          "query": "part=2&page=1"},
     )  # fmt: skip
-    assert owners("1.4.5") == {"SOM-DOC": ("lead", State.CONFIRMED), "JWG-DOC": ("supporting", State.CONFIRMED)}
+    assert owners("1.4.5") == {
+        "SOM-DOC": ("lead", State.CONFIRMED),
+        "JWG-DOC": ("supporting", State.CONFIRMED),
+    }
     assert owners("2.8.1") == {"ATM+China": ("lead", State.CONFIRMED)}
     assert suggestion("1.4.5", "SOM-DOC").history.first().history_user == secretariat
     assert response.status_code == 302
@@ -279,7 +290,10 @@ def test_several_suggestions_are_confirmed_at_once_each_with_its_role(client, se
 def test_several_suggestions_are_rejected_at_once_and_the_others_wait(client, secretariat):
     som, jwg = suggestion("1.4.5", "SOM-DOC"), suggestion("1.4.5", "JWG-DOC")
     signed_in(client, secretariat).post(DECIDE, {"suggestions": [som.pk], "decision": "reject"})
-    assert owners("1.4.5") == {"SOM-DOC": ("supporting", State.REJECTED), "JWG-DOC": ("supporting", State.SUGGESTED)}
+    assert owners("1.4.5") == {
+        "SOM-DOC": ("supporting", State.REJECTED),
+        "JWG-DOC": ("supporting", State.SUGGESTED),
+    }
     assert Ownership.objects.suggested().count() == 97
     assert jwg.pk
 
@@ -290,7 +304,9 @@ def test_after_deciding_the_page_returns_to_the_group_it_left(client, secretaria
     assert response["Location"] == f"{SUGGESTIONS}#line-{som.line_id}"  # JWG-DOC still waits there
     jwg = suggestion("1.4.5", "JWG-DOC")
     response = client.post(DECIDE, {"suggestions": [jwg.pk], "decision": "confirm"})
-    following = Ownership.objects.suggested().filter(line__sort_key__gt=jwg.line.sort_key, line__plan=jwg.line.plan)
+    following = Ownership.objects.suggested().filter(
+        line__sort_key__gt=jwg.line.sort_key, line__plan=jwg.line.plan
+    )
     next_line = following.order_by("line__sort_key").first().line_id
     assert response["Location"] == f"{SUGGESTIONS}#line-{next_line}"
 
@@ -308,7 +324,9 @@ def test_an_unknown_role_is_refused_and_nothing_is_decided(client, secretariat):
     assert suggestion("1.4.5", "SOM-DOC").state == State.SUGGESTED
 
 
-def test_a_suggestion_decided_meanwhile_by_another_officer_stays_as_they_decided(client, secretariat, administrator):
+def test_a_suggestion_decided_meanwhile_by_another_officer_stays_as_they_decided(
+    client, secretariat, administrator
+):
     som = suggestion("1.4.5", "SOM-DOC")
     som.reject(by=administrator)
     signed_in(client, secretariat).post(DECIDE, {"suggestions": [som.pk], "decision": "confirm"})
@@ -366,7 +384,9 @@ def test_an_owner_is_given_every_line_of_an_area_once_confirmed_with_history(cli
     ownerships = Ownership.objects.filter(organisation__acronym="ATM+China", line__in=lines)
     assert ownerships.count() == len(lines)
     assert set(ownerships.values_list("state", "role")) == {(State.CONFIRMED, "lead")}
-    assert all(o.decided_by == secretariat and o.history.first().history_user == secretariat for o in ownerships)
+    assert all(
+        o.decided_by == secretariat and o.history.first().history_user == secretariat for o in ownerships
+    )
 
 
 def test_assigning_an_area_again_changes_nothing(client, secretariat):
@@ -376,7 +396,9 @@ def test_assigning_an_area_again_changes_nothing(client, secretariat):
     records = sum(o.history.count() for o in Ownership.objects.filter(organisation__acronym="ATM+China"))
     response = client.post(ASSIGN, data, follow=True)
     assert f"0 added, 0 confirmed or given the role, {len(lines)} already so" in response.content.decode()
-    assert sum(o.history.count() for o in Ownership.objects.filter(organisation__acronym="ATM+China")) == records
+    assert (
+        sum(o.history.count() for o in Ownership.objects.filter(organisation__acronym="ATM+China")) == records
+    )
 
 
 def test_an_organisation_the_picker_does_not_know_is_refused_with_a_clear_error(client, secretariat):
@@ -426,7 +448,9 @@ def test_the_line_page_owner_picker_lists_names_in_the_interface_language(client
     page = client.get(line(PLAN, "2.8.1").get_absolute_url()).content.decode()
     assert 'list="id_organisation-choices"' in page
     assert '<option value="ATM+China — ASEAN-China Transport Ministers&#x27; Meeting">' in page
-    chinese = client.get(line(PLAN, "2.8.1").get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    chinese = client.get(
+        line(PLAN, "2.8.1").get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
     assert '<option value="ATM+China — 中国—东盟交通部长会议">' in chinese
 
 
@@ -436,3 +460,12 @@ def test_an_owner_typed_by_name_is_added_on_the_line_page(client, secretariat):
         f"/lines/{target.pk}/owners/", {"organisation": "ACCC — whatever", "role": "lead"}
     )
     assert owners("1.1.2") == {"ACCC": ("lead", State.CONFIRMED)}
+
+
+def test_an_unknown_owner_typed_on_the_line_page_is_named_in_the_error(client, secretariat):
+    target = line(PLAN, "1.1.2")
+    response = signed_in(client, secretariat).post(
+        f"/lines/{target.pk}/owners/", {"organisation": "Ministry of Nowhere", "role": "lead"}, follow=True
+    )
+    assert "No organisation is called “Ministry of Nowhere”" in response.content.decode()
+    assert owners("1.1.2") == {}

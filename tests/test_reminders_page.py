@@ -50,7 +50,9 @@ def test_a_body_that_has_reported_is_not_listed(client, secretariat, due, owner,
 
 def test_lines_past_the_deadline_are_counted_as_overdue(client, secretariat, due):
     ReportingPeriod.objects.filter(pk=due.pk).update(deadline=datetime.date(2000, 1, 1))
-    bodies = {b.organisation.acronym: b.overdue for b in signed_in(client, secretariat).get(PAGE).context["bodies"]}
+    bodies = {
+        b.organisation.acronym: b.overdue for b in signed_in(client, secretariat).get(PAGE).context["bodies"]
+    }
     assert bodies["TEST-OWNER"] == 2
 
 
@@ -81,12 +83,17 @@ def test_sending_first_states_how_many_e_mails_go_to_whom_and_sends_nothing(
 def test_once_confirmed_the_reminders_go_to_the_chosen_bodies_only_and_the_sending_is_recorded(
     client, secretariat, due, owner, mailoutbox
 ):
-    response = signed_in(client, secretariat).post(SEND, {"organisations": [owner.pk], "send": "1"}, follow=True)
+    response = signed_in(client, secretariat).post(
+        SEND, {"organisations": [owner.pk], "send": "1"}, follow=True
+    )
     assert [message.to for message in mailoutbox] == [["focal@example.org"]]
     assert "2.8.1" in mailoutbox[0].body and "1.1.1" not in mailoutbox[0].body
     sending = ReminderSending.objects.get()
     assert (sending.sent_by, sending.source, sending.recipients, sending.failed) == (
-        secretariat, "page", ["focal@example.org"], []
+        secretariat,
+        "page",
+        ["focal@example.org"],
+        [],
     )
     assert list(sending.organisations.all()) == [owner]
     page = response.content.decode()
@@ -96,7 +103,9 @@ def test_once_confirmed_the_reminders_go_to_the_chosen_bodies_only_and_the_sendi
 
 def test_a_body_without_focal_point_cannot_be_reminded(client, secretariat, due, mailoutbox):
     accc = Organisation.objects.get(acronym="ACCC")
-    response = signed_in(client, secretariat).post(SEND, {"organisations": [accc.pk], "send": "1"}, follow=True)
+    response = signed_in(client, secretariat).post(
+        SEND, {"organisations": [accc.pk], "send": "1"}, follow=True
+    )
     assert "no focal point to write to" in response.content.decode()
     assert mailoutbox == [] and not ReminderSending.objects.exists()
 
@@ -122,7 +131,9 @@ def test_a_dry_run_of_the_command_records_nothing(due, mailoutbox):
 
 def test_an_address_the_mail_server_refused_is_recorded_and_shown(client, secretariat, due, owner, settings):
     settings.EMAIL_BACKEND = "tests.test_notifications.BrokenMailServer"
-    response = signed_in(client, secretariat).post(SEND, {"organisations": [owner.pk], "send": "1"}, follow=True)
+    response = signed_in(client, secretariat).post(
+        SEND, {"organisations": [owner.pk], "send": "1"}, follow=True
+    )
     assert ReminderSending.objects.get().failed == ["focal@example.org"]
     assert "did not take the e-mails to focal@example.org" in response.content.decode()
 

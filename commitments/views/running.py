@@ -32,7 +32,7 @@ def owner_add(request, line: int):
             % {"organisation": ownership.organisation, "line": line.code},
         )
     else:
-        messages.error(request, _("Choose an organisation and a role."))
+        messages.error(request, next(iter(form.errors.values()))[0])  # which is wrong, translated
     return redirect(line)
 
 

@@ -338,6 +338,7 @@ class AreaOwnerForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Ownership.Role.choices, initial=Ownership.Role.LEAD)
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "assign-%s")  # its page has filters called area and organisation too
         super().__init__(*args, **kwargs)
         # The plan being tracked: the areas of the older plans share its codes ("2.8").
         self.fields["area"].queryset = Area.objects.filter(plan=Plan.objects.default())

@@ -1,5 +1,6 @@
 """The organisations of seeds/organisations.toml, and the owners they suggest for the lines naming them."""
 
+import re
 from io import StringIO
 
 import pytest
@@ -469,3 +470,9 @@ def test_an_unknown_owner_typed_on_the_line_page_is_named_in_the_error(client, s
     )
     assert "No organisation is called “Ministry of Nowhere”" in response.content.decode()
     assert owners("1.1.2") == {}
+
+
+def test_no_two_elements_of_the_suggestions_page_share_an_id(client, secretariat):
+    page = signed_in(client, secretariat).get(SUGGESTIONS).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))

@@ -14,7 +14,17 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .converters import as_id
-from .models import ActionLine, Area, Organisation, Part, Plan, ReportingPeriod, Status, StatusUpdate
+from .models import (
+    ActionLine,
+    Area,
+    Organisation,
+    Ownership,
+    Part,
+    Plan,
+    ReportingPeriod,
+    Status,
+    StatusUpdate,
+)
 from .models.plans import NO_STATUS, NO_UPDATE, REPORTED, interface_language, validate_search
 
 ANY = _("Any")
@@ -239,3 +249,33 @@ class ReviewFilter(django_filters.FilterSet):
         if value == StatusUpdate.State.SUBMITTED:
             return queryset.review_queue()  # oldest first
         return queryset.filter(state=value).order_by("-updated_at", "-pk")
+
+
+class SuggestionFilter(django_filters.FilterSet):
+    """The owner suggestions page's filters; each list offers only what has suggestions waiting."""
+
+    part = django_filters.ModelChoiceFilter(
+        widget=PlainSelect, label=_("Pillar"), queryset=Part.objects.none(), field_name="line__part",
+        empty_label=ANY,
+    )  # fmt: skip
+    area = django_filters.ModelChoiceFilter(
+        widget=PlainSelect, label=_("Area"), queryset=Area.objects.none(), field_name="line__area",
+        empty_label=ANY,
+    )  # fmt: skip
+    organisation = django_filters.ModelChoiceFilter(
+        widget=PlainSelect, label=_("Suggested owner"), queryset=Organisation.objects.none(),
+        to_field_name="acronym", empty_label=ANY,
+    )  # fmt: skip
+
+    class Meta:
+        model = Ownership
+        fields: list[str] = []  # all declared above
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        waiting = Ownership.objects.suggested()
+        fields = self.form.fields
+        fields["part"].queryset = Part.objects.filter(lines__ownerships__in=waiting).distinct()
+        fields["area"].queryset = Area.objects.filter(lines__ownerships__in=waiting).distinct()
+        fields["organisation"].queryset = Organisation.objects.with_suggestions()
+        fields["organisation"].label_from_instance = lambda organisation: organisation.choice_label

@@ -24,7 +24,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .models import ActionLine, Organisation, Ownership, ReportingPeriod, StatusUpdate
+from .models import ActionLine, Organisation, Ownership, ReminderSending, ReportingPeriod, StatusUpdate
 
 logger = logging.getLogger(__name__)
 
@@ -112,28 +112,70 @@ class Reminder:
         return min(item.period.deadline for item in self.due)
 
 
-def reminders_due(today: datetime.date, days: int) -> list[Reminder]:
+def reminders_due(
+    today: datetime.date, days: int | None, organisations: QuerySet | None = None
+) -> list[Reminder]:
     """The reminders to send: one per focal point with lines due within ``days`` of ``today``.
 
-    A period counts while it is open and its deadline is at most ``days`` away, including the
-    deadline day itself and deadlines already past: an open period past its deadline means
-    updates are overdue, which is when a reminder matters most. A line is due when an
-    organisation confirmed as its owner has no submitted or approved update on it for the
-    period (a draft or a returned update still needs the focal point's action).
+    A period counts while it is open and its deadline is at most ``days`` away (any deadline when
+    ``days`` is None), including the deadline day itself and deadlines already past: an open
+    period past its deadline means updates are overdue, which is when a reminder matters most. A
+    line is due when an organisation confirmed as its owner has no submitted or approved update on
+    it for the period (a draft or a returned update still needs the focal point's action). With
+    ``organisations``, only their lines, and their focal points, count.
     """
-    periods = (
-        ReportingPeriod.objects.open()
-        .filter(deadline__lte=today + datetime.timedelta(days=days))
-        .select_related("plan")
-        .order_by("deadline", "plan__code")
-    )
     reminders: dict[int, Reminder] = {}
-    for period in periods:
-        for ownership in _owners_yet_to_report(period):
+    for period in _periods_due(today, days):
+        ownerships = owners_yet_to_report(period)
+        if organisations is not None:
+            ownerships = ownerships.filter(organisation__in=organisations)
+        for ownership in ownerships:
             for user in ownership.organisation.focal_points.all():
                 reminder = reminders.setdefault(user.pk, Reminder(user, []))
                 reminder.due.append(DueLine(ownership.line, ownership.organisation, period))
     return sorted(reminders.values(), key=lambda reminder: reminder.user.email)
+
+
+@dataclass
+class DueBody:
+    """An organisation with lines it has yet to report on in the open periods, and whom to write to."""
+
+    organisation: Organisation
+    due: list[DueLine]
+
+    @property
+    def focal_points(self) -> list[AbstractBaseUser]:
+        return list(self.organisation.focal_points.all())  # only those who can be written to
+
+    @property
+    def overdue(self) -> int:
+        # ActionLineQuerySet.overdue_in's rule: yet to report, and the period past its deadline.
+        return sum(item.period.is_past_deadline for item in self.due)
+
+
+def bodies_due(today: datetime.date) -> list[DueBody]:
+    """Every organisation with lines due or overdue in an open period, by acronym, for the
+    reminders page: the same lines, and focal points, as ``reminders_due`` finds."""
+    bodies: dict[int, DueBody] = {}
+    for period in _periods_due(today, None):
+        for ownership in owners_yet_to_report(period):
+            body = bodies.setdefault(ownership.organisation_id, DueBody(ownership.organisation, []))
+            body.due.append(DueLine(ownership.line, ownership.organisation, period))
+    return sorted(bodies.values(), key=lambda body: body.organisation.acronym)
+
+
+def send_reminders(
+    reminders: list[Reminder], today: datetime.date, *, by=None, source: str = ReminderSending.Source.PAGE
+) -> ReminderSending:
+    """Send each reminder now, and record the sending: who (None for the command), the bodies, the
+    addresses, and those the mail server did not take."""
+    failed = [reminder.user.email for reminder in reminders if not send_reminder(reminder, today)]
+    with transaction.atomic():
+        sending = ReminderSending.objects.create(
+            sent_by=by, source=source, recipients=[r.user.email for r in reminders], failed=failed
+        )
+        sending.organisations.set({item.organisation for reminder in reminders for item in reminder.due})
+    return sending
 
 
 def send_reminder(reminder: Reminder, today: datetime.date) -> bool:
@@ -158,7 +200,16 @@ def site_url(name: str, *args) -> str:
     return settings.SITE_URL + reverse(name, args=args)
 
 
-def _owners_yet_to_report(period: ReportingPeriod) -> QuerySet:
+def _periods_due(today: datetime.date, days: int | None) -> QuerySet:
+    periods = ReportingPeriod.objects.open().select_related("plan").order_by("deadline", "plan__code")
+    if days is not None:
+        periods = periods.filter(deadline__lte=today + datetime.timedelta(days=days))
+    return periods
+
+
+def owners_yet_to_report(period: ReportingPeriod) -> QuerySet:
+    """The confirmed owners yet to report in ``period``, each organisation with its focal points
+    who can be written to (active, with an address)."""
     reachable = get_user_model().objects.filter(is_active=True).exclude(email="").order_by("email")
     return (
         Ownership.objects.confirmed()

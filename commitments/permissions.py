@@ -162,3 +162,7 @@ class Roles:
         periods = ReportingPeriod.objects.open()
         due = [owned.for_plan(period.plan_id).yet_to_report_in(period) for period in periods]
         return functools.reduce(operator.or_, due).count() if due else 0
+
+
+# Reminders are part of running the reporting periods.
+reminder_sender_required = period_runner_required

@@ -152,7 +152,7 @@ ACTIONS = [
         "add an owner",
         lambda w: reverse("commitments:owner-add", args=[w.unreported.pk]),
         SECRETARIAT,
-        data=lambda w: {"organisation": w.other_owner.pk, "role": "supporting"},
+        data=lambda w: {"organisation": w.other_owner.acronym, "role": "supporting"},
         done=lambda w: w.unreported.ownerships.confirmed().filter(organisation=w.other_owner).exists(),
     ),
     Action(

@@ -12,6 +12,7 @@ from .plans import (
     Plan,
     interface_language,
 )
+from .reminders import ReminderSending
 from .reports import EditionFile, ReportEdition, ReportText
 from .spreadsheets import ReportUpload
 from .tracking import (
@@ -45,6 +46,7 @@ __all__ = [
     "PersonChange",
     "PeriodStatus",
     "Plan",
+    "ReminderSending",
     "ReportEdition",
     "ReportText",
     "ReportUpload",

@@ -423,6 +423,14 @@ class ActionLineQuerySet(models.QuerySet):
             models.Prefetch("ownerships", queryset=owners, to_attr="confirmed_owners")
         )
 
+    def with_suggestions(self, suggestions) -> ActionLineQuerySet:
+        """The lines of ``suggestions`` (ownerships), each with them as ``suggestions``, by acronym:
+        one line and its text, however many bodies it names."""
+        chosen = suggestions.order_by("organisation__acronym").select_related("organisation")
+        return self.filter(models.Exists(chosen.filter(line=models.OuterRef("pk")))).prefetch_related(
+            models.Prefetch("ownerships", queryset=chosen, to_attr="suggestions")
+        )
+
     def with_status_in(self, period) -> ActionLineQuerySet:
         """Lines with ``status_in_period``: the pk of their status confirmed for ``period``, else None."""
         from .tracking import PeriodStatus

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +27,30 @@ class OrganisationQuerySet(models.QuerySet):
     def with_acronym(self, acronym: str) -> OrganisationQuerySet:
         """The organisation with this acronym, whatever its case."""
         return self.filter(acronym__iexact=acronym.strip())
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def find(self, text: str) -> Organisation | None:
+        """The organisation ``text`` names, as an owner picker sends it: its acronym, its acronym and
+        name ("ACCC — ASEAN Committee on …", the picker's own suggestion), or its name in either
+        language; any case, spaces trimmed. None when it names none, or more than one."""
+        text = " ".join(str(text).split())
+        if not text:
+            return None
+        acronym = text.split(" — ", 1)[0].strip()
+        for query in (
+            models.Q(acronym__iexact=text),
+            models.Q(acronym__iexact=acronym) if acronym != text else None,
+            models.Q(name_en__iexact=text) | models.Q(name_zh=text),
+        ):
+            if query is not None and len(found := list(self.filter(query)[:2])) == 1:
+                return found[0]
+        return None
+
+    def with_suggestions(self) -> OrganisationQuerySet:
+        """Organisations suggested as owner of a line, the secretariat still to decide."""
+        suggested = Ownership.objects.suggested().filter(organisation=models.OuterRef("pk"))
+        return self.filter(models.Exists(suggested))
 
 
 class Organisation(Localizable, models.Model):
@@ -64,6 +89,65 @@ class Organisation(Localizable, models.Model):
     def localized_name(self) -> Localized:
         return self.localized("name")
 
+    @property
+    def choice_label(self) -> str:
+        """How an owner picker names it: "ACCC — ASEAN Committee on …", in the interface language."""
+        name = self.localized_name
+        return f"{self.acronym} — {name}" if name and name != self.acronym else self.acronym
+
+    def assignment_of(self, lines, *, role: str) -> list[tuple[ActionLine, Ownership | None, str]]:
+        """What making this organisation a confirmed ``role`` owner of ``lines`` does to each line:
+        (line, its ownership by this organisation or None, "create", "change" or "keep")."""
+        existing = {o.line_id: o for o in Ownership.objects.filter(organisation=self, line__in=lines)}
+        plan = []
+        for line in lines:
+            ownership = existing.get(line.pk)
+            if ownership is None:
+                plan.append((line, None, "create"))
+            elif ownership.state == Ownership.State.CONFIRMED and ownership.role == role:
+                plan.append((line, ownership, "keep"))
+            else:
+                plan.append((line, ownership, "change"))
+        return plan
+
+    def take_ownership_of(self, lines, *, role: str, by) -> AssignmentCounts:
+        """Make this organisation a confirmed owner, as ``role``, of each of ``lines``.
+
+        In one transaction, each change saved (and so in the history) as an owner added on a line
+        page is: a new ownership is created, a suggestion or a rejection confirmed, a confirmed
+        ownership given the role; one already confirmed with that role is left as it is.
+        """
+        counts = AssignmentCounts()
+        with transaction.atomic():
+            # Locked: another officer deciding one of these at the same moment waits, then is seen.
+            list(Ownership.objects.select_for_update().filter(organisation=self, line__in=lines))
+            for line, ownership, action in self.assignment_of(lines, role=role):
+                counts.add(action)
+                if action == "create":
+                    try:
+                        with transaction.atomic():
+                            Ownership.objects.create(
+                                line=line, organisation=self, role=role, decided_by=by,
+                                decided_at=timezone.now(),
+                            )  # fmt: skip
+                        continue
+                    except IntegrityError:  # created by another officer since the lock was taken
+                        ownership = Ownership.objects.get(line=line, organisation=self)
+                if action != "keep":
+                    ownership.confirm(by=by, role=role)
+        return counts
+
+
+@dataclass
+class AssignmentCounts:
+    created: int = 0
+    changed: int = 0  # a suggestion or rejection confirmed, or a confirmed owner's role changed
+    unchanged: int = 0
+
+    def add(self, action: str) -> None:
+        field = {"create": "created", "change": "changed", "keep": "unchanged"}[action]
+        setattr(self, field, getattr(self, field) + 1)
+
 
 class OwnershipQuerySet(models.QuerySet):
     def confirmed(self) -> OwnershipQuerySet:
@@ -99,6 +183,29 @@ class OwnershipQuerySet(models.QuerySet):
         return models.Exists(
             reported.filter(line=models.OuterRef("line"), organisation=models.OuterRef("organisation"))
         )
+
+    def in_part(self, part) -> OwnershipQuerySet:
+        return self.filter(line__part=part)
+
+    def in_area(self, area) -> OwnershipQuerySet:
+        return self.filter(line__area=area)
+
+    def decide(self, decision: str, *, by, roles: dict[int, str] | None = None) -> int:
+        """Confirm (each with its role from ``roles``, by pk; else the suggested one) or reject the
+        suggestions among these ownerships, in one transaction; each is saved, and so in the history.
+
+        Returns how many were decided: a suggestion another officer decided meanwhile is left as
+        that officer decided it.
+        """
+        roles = roles or {}
+        with transaction.atomic():
+            suggestions = list(self.suggested().select_for_update().order_by("pk"))
+            for ownership in suggestions:
+                if decision == "confirm":
+                    ownership.confirm(by=by, role=roles.get(ownership.pk))
+                else:
+                    ownership.reject(by=by)
+        return len(suggestions)
 
     def lead_first(self) -> OwnershipQuerySet:
         # Spelled out: the role codes sort by accident of the alphabet ("-role" put supporting first).

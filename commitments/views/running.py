@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,18 +11,6 @@ from ..forms import OwnerForm, OwnershipDecisionForm, PeriodForm
 from ..models import ActionLine, Ownership, Plan, ReportingPeriod
 from ..permissions import owner_assigner_required, period_runner_required
 from . import back_to
-
-SUGGESTIONS_PER_PAGE = 50
-
-
-@owner_assigner_required
-def owner_suggestions(request):
-    suggestions = Ownership.objects.suggested().select_related("line__plan", "organisation")
-    page = Paginator(
-        suggestions.order_by("line__plan", "line__sort_key", "organisation"), SUGGESTIONS_PER_PAGE
-    )
-    context = {"page": page.get_page(request.GET.get("page")), "decision_form": OwnershipDecisionForm()}
-    return render(request, "commitments/owner_suggestions.html", context)
 
 
 @require_POST
@@ -45,7 +32,7 @@ def owner_add(request, line: int):
             % {"organisation": ownership.organisation, "line": line.code},
         )
     else:
-        messages.error(request, _("Choose an organisation and a role."))
+        messages.error(request, next(iter(form.errors.values()))[0])  # which is wrong, translated
     return redirect(line)
 
 

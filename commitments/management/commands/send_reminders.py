@@ -6,15 +6,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from commitments.models import ReportingPeriod
-from commitments.notifications import Reminder, reminders_due, send_reminder
+from commitments.models import ReminderSending, ReportingPeriod
+from commitments.notifications import Reminder, reminders_due, send_reminders
 
 
 class Command(BaseCommand):
     help = (
         "E-mail each focal point whose organisation has not submitted an update on a line it owns, "
         "when an open reporting period's deadline is at most --days away or already past. "
-        "It writes again every time it runs (meant to be scheduled, e.g. weekly); --dry-run only lists."
+        "It writes again every time it runs (meant to be scheduled, e.g. weekly), and records each sending "
+        "as the reminders page does; --dry-run only lists."
     )
 
     def add_arguments(self, parser):
@@ -42,18 +43,21 @@ class Command(BaseCommand):
                 % {"days": days, "today": today.isoformat()}
             )
             return
-        sent = 0
-        for reminder in reminders:
-            if dry_run:
+        if dry_run:
+            for reminder in reminders:
                 self.stdout.write(_("Would write to %(summary)s") % {"summary": summary(reminder)})
-            elif send_reminder(reminder, today):
-                sent += 1
-                self.stdout.write(_("Wrote to %(summary)s") % {"summary": summary(reminder)})
-            else:
+            self.stdout.write(total(len(reminders), 0, dry_run))
+            return
+        # Recorded like a sending from the reminders page, with no one as its sender.
+        sending = send_reminders(reminders, today, source=ReminderSending.Source.COMMAND)
+        for reminder in reminders:
+            if reminder.user.email in sending.failed:
                 self.stderr.write(
                     _("Could not write to %(summary)s (see the log)") % {"summary": summary(reminder)}
                 )
-        self.stdout.write(total(len(reminders), sent, dry_run))
+            else:
+                self.stdout.write(_("Wrote to %(summary)s") % {"summary": summary(reminder)})
+        self.stdout.write(total(len(reminders), sending.sent_count, dry_run))
 
 
 def parse_date(value: str) -> datetime.date:

@@ -28,8 +28,6 @@ class OrganisationQuerySet(models.QuerySet):
         """The organisation with this acronym, whatever its case."""
         return self.filter(acronym__iexact=acronym.strip())
 
-
-class OrganisationQuerySet(models.QuerySet):
     def find(self, text: str) -> Organisation | None:
         """The organisation ``text`` names, as an owner picker sends it: its acronym, its acronym and
         name ("ACCC — ASEAN Committee on …", the picker's own suggestion), or its name in either

@@ -1002,8 +1002,9 @@ def test_the_preview_runs_the_same_few_queries_whatever_the_number_of_rows(
     make_update(world.lines[1], world.period, world.owner, focal_point)
     one = uploaded(client, world.period, fill(world.period, {("2.8.2", "TEST-OWNER"): ("ongoing", "Held.")}))
     # The session, the user, their permissions (2), the upload, and what its rows refer to: the
-    # lines, the organisations, the owners, the statuses and the period's updates.
-    with django_assert_max_num_queries(10):
+    # lines, the organisations, the owners, the statuses and the period's updates; and the menu's
+    # count of the reviews waiting.
+    with django_assert_max_num_queries(11):
         client.get(one.get_absolute_url())
     few = queries(client, one.get_absolute_url())
     answers = many_owners()

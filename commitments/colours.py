@@ -31,7 +31,10 @@ def validate_white_text_readable(colour: str) -> None:
         return  # the field's format validator says what is wrong
     if ratio < TEXT_CONTRAST:
         raise ValidationError(
-            _("White text on this colour has a contrast of %(ratio).2f:1; choose a darker colour (at least 4.5:1)."),
+            _(
+                "White text on this colour has a contrast of %(ratio).2f:1; "
+                "choose a darker colour (at least 4.5:1)."
+            ),  # fmt: skip
             params={"ratio": ratio},
             code="low_contrast",
         )

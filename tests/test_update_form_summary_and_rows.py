@@ -80,7 +80,8 @@ def test_adding_an_activity_row_shows_one_more_blank_row_and_keeps_what_was_type
     client.force_login(focal_point)
     typed = form_data(
         draft, add_activity="", narrative_en="Typed, not yet saved",
-        **{"activities-0-title_en": "Workshop", "activities-0-kind": "training", "activities-0-date": "2026-05-12"},
+        **{"activities-0-title_en": "Workshop", "activities-0-kind": "training",
+           "activities-0-date": "2026-05-12"},
     )  # fmt: skip
     del typed["save"]
     response = client.post(reverse("commitments:update-edit", args=[draft.pk]), typed)

@@ -429,6 +429,11 @@ class FinaliseForm(forms.Form):
         help_text=_("Only an administrator can withdraw it, and it stays listed."),
     )
 
+    def __init__(self, *args, **kwargs):
+        # On the report page with the form that generates a draft, which has a language field too.
+        kwargs.setdefault("auto_id", "id_finalise_%s")
+        super().__init__(*args, **kwargs)
+
 
 class ReportTextForm(forms.Form):
     """A section of the progress report in both languages and, for a pillar, its highlights."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import OperationalError, transaction
 from django.forms import inlineformset_factory
 from django.utils.html import format_html, format_html_join
@@ -180,12 +181,42 @@ EvidenceFormSet = inlineformset_factory(
 )
 
 
+def with_one_more_form(data, prefix: str, most: int):
+    """The formset's data, asking for one more (blank) form, up to ``most``."""
+    data = data.copy()
+    try:
+        total = int(data.get(f"{prefix}-TOTAL_FORMS", ""))
+    except ValueError:
+        return data  # the formset says that its management form was tampered with
+    data[f"{prefix}-TOTAL_FORMS"] = str(max(0, min(total + 1, most)))
+    return data
+
+
+def each_error(form) -> list[tuple[str | None, str]]:
+    """The form's errors as (field name, or None for the whole form, "Label: message")."""
+    found = []
+    for name, messages in form.errors.items():
+        field = form.fields.get(name) if name != NON_FIELD_ERRORS else None
+        label = f"{field.label}: " if field is not None and field.label else ""
+        found += [(name if field is not None else None, f"{label}{message}") for message in messages]
+    return found
+
+
+def field_id(form, name: str | None) -> str:
+    """The id of a field's input, or of the form's row for an error of the whole row."""
+    return form[name].id_for_label if name else f"{form.prefix or 'update'}-row"
+
+
 class UpdateEditor:
     """The update form with its activities and evidence: validated together, saved all or nothing."""
 
     def __init__(self, update: StatusUpdate, data=None, files=None):
         self.update = update
         self.submitting = bool(data and "submit" in data)
+        # "Add another activity row": the same form again with one more blank row, nothing saved.
+        self.adding_row = bool(data and "add_activity" in data)
+        if self.adding_row:
+            data = with_one_more_form(data, "activities", ActivityFormSet.max_num)
         self.form = UpdateForm(data, instance=update, submitting=self.submitting)
         self.activities = ActivityFormSet(data, instance=update, prefix="activities")
         self.evidence = EvidenceFormSet(data, files, instance=update, prefix="evidence")
@@ -193,6 +224,19 @@ class UpdateEditor:
 
     def is_valid(self) -> bool:
         return all([self.form.is_valid(), self.activities.is_valid(), self.evidence.is_valid()])
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """Every error on the page, in the page's order, as (the id it links to, what it says)."""
+        summary = [(field_id(self.form, name), message) for name, message in each_error(self.form)]
+        for formset, row_name in [
+            (self.activities, _("Activity %(number)s")),
+            (self.evidence, _("Evidence %(number)s")),
+        ]:
+            summary += [(formset.prefix, message) for message in formset.non_form_errors()]
+            for number, form in enumerate(formset.forms, start=1):
+                row = row_name % {"number": number}
+                summary += [(field_id(form, name), f"{row}: {message}") for name, message in each_error(form)]
+        return summary
 
     @property
     def has_files(self) -> bool:
@@ -493,6 +537,8 @@ class FinaliseForm(forms.Form):
     )
 
     def __init__(self, *args, gaps: str = "", **kwargs):
+        # On the report page with the form that generates a draft, which has a language field too.
+        kwargs.setdefault("auto_id", "id_finalise_%s")
         super().__init__(*args, **kwargs)
         self.gaps = gaps
 

@@ -315,7 +315,7 @@ def test_an_administrator_edits_statuses_in_the_admin(client, world, administrat
             "code": "delayed",
             "label_en": "Behind schedule",
             "label_zh": "进度滞后",
-            "colour": "#d1495b",
+            "colour": "#b82e40",
             "order": 50,
         },  # fmt: skip
     )
@@ -332,4 +332,4 @@ def test_a_status_colour_must_be_a_colour(client, world, administrator):
     )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors == {"colour": ["Give a colour as # and six hex digits."]}
-    assert Status.objects.get(pk=status.pk).colour == "#d1495b"
+    assert Status.objects.get(pk=status.pk).colour == "#b82e40"

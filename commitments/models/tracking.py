@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
+from ..colours import validate_white_text_readable
 from ..storage import evidence_storage
 from .plans import NO_STATUS, ActionLine, Localizable, Localized, Plan
 
@@ -463,7 +464,10 @@ class Status(Localizable, models.Model):
         default="#6c757d",
         help_text=_("#rrggbb"),
         # Written into a style attribute, so nothing but a colour may get in.
-        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Give a colour as # and six hex digits."))],
+        validators=[
+            RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Give a colour as # and six hex digits.")),
+            validate_white_text_readable,  # its label is written in white on it
+        ],
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     counts_as_implemented = models.BooleanField(_("counts as implemented"), default=False)

@@ -65,7 +65,7 @@ def update_edit(request, pk: int):
     if kept and request.method == "GET":
         messages.info(request, _("Your text was kept; check it and save again (files must be chosen again)."))
     editor = UpdateEditor(update, request.POST or kept or None, request.FILES or None)
-    if request.method == "POST" and editor.is_valid():
+    if request.method == "POST" and not editor.adding_row and editor.is_valid():
         try:
             editor.save(by=request.user)
         except (EditConflict, IllegalTransition) as refusal:

@@ -1,0 +1,49 @@
+"""Every page of the tracker, for every member of the cast: read from the URL patterns, as the fuzz
+test reads them, so that a page added later is checked without being named here."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.test import Client
+
+from ..test_fuzz import addresses
+
+ROLES = ["anonymous", "reader", "focal_point", "other_focal_point", "secretariat", "administrator"]
+LANGUAGES = ["en", "zh-hans"]
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def pages_by_role(cast: dict, world: dict) -> dict[str, list[str]]:
+    """The pages each role may open (those that answer a GET with HTML), by role.
+
+    A stored file is no page of the tracker: a frozen report edition is served as it was kept
+    (with a Content-Disposition), and is checked by the report's own tests.
+    """
+    found: dict[str, list[str]] = {}
+    for role in ROLES:
+        client = signed_in(cast[role])
+        found[role] = []
+        for _name, path, _kwargs in addresses(world):
+            response = client.get(path)
+            if (
+                response.status_code == 200
+                and response.get("Content-Type", "").startswith("text/html")
+                and not response.has_header("Content-Disposition")
+            ):
+                found[role].append(path)
+    return found
+
+
+def cookies(user, language: str, url: str) -> list[dict]:
+    """A browser's cookies for ``user`` (None: a visitor) reading the tracker in ``language``."""
+    jar = [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": url}]
+    if user is not None:
+        session = signed_in(user).cookies[settings.SESSION_COOKIE_NAME].value
+        jar.append({"name": settings.SESSION_COOKIE_NAME, "value": session, "url": url})
+    return jar

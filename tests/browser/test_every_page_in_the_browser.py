@@ -1,0 +1,102 @@
+"""Every page, for every role, in both languages: no serious accessibility fault that axe-core finds,
+and on a 390 px phone nothing off to the side. Screenshots of each page at 1366 and 390 px are
+written to $SCREENSHOTS_DIR (default: a temporary folder) for a person, or CI, to look at.
+
+axe-core comes from the PyPI package axe-playwright-python (requirements.txt), which bundles
+axe.min.js: nothing is fetched while the tests run. The pages' Content-Security-Policy forbids
+scripts, so the browser context bypasses it to let axe in (the pages themselves have none).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from .. import test_fuzz
+from .pages import LANGUAGES, cookies, pages_by_role
+
+# The fuzz test's fixtures: the cast, and one of everything an address can name.
+cast, world = test_fuzz.cast, test_fuzz.world
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PHONE_WIDTH = 390
+WIDTHS = {"desktop": 1366, "phone": PHONE_WIDTH}
+AXE_RULES = {
+    "runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
+    "resultTypes": ["violations"],
+}
+
+# What a phone cannot reach: the document's width, and each control that lies to the side of the
+# screen and is not inside a scrolling region of its own (a wide table of figures).
+OFF_SCREEN = """() => {
+  const width = window.innerWidth, off = [];
+  for (const element of document.querySelectorAll('a[href], button, input, select, textarea, summary')) {
+    const box = element.getBoundingClientRect();
+    if ((box.width === 0 && box.height === 0) || element.type === 'hidden') continue;
+    if (element.closest('.table-scroll[role=region][tabindex="0"][aria-labelledby]')) continue;
+    if (box.left < 0 || box.right > width + 0.5) off.push(element.outerHTML.slice(0, 120));
+  }
+  return {scrollWidth: document.documentElement.scrollWidth, off: off};
+}"""
+
+
+def screenshots_folder() -> Path:
+    folder = Path(os.environ.get("SCREENSHOTS_DIR") or Path(tempfile.gettempdir()) / "tracker-screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def picture_name(role: str, path: str, language: str, width: int) -> str:
+    slug = path.strip("/").replace("/", "_") or "register"
+    return f"{slug}-{role}-{language}-{width}.png"
+
+
+def serious(violations: list[dict]) -> list[str]:
+    return [
+        f"{violation['id']} ({violation['impact']}, {len(violation['nodes'])} nodes): "
+        f"{violation['nodes'][0]['html'][:150]}"
+        for violation in violations
+        if violation["impact"] in {"serious", "critical"}
+    ]
+
+
+def test_every_page_for_every_role_in_both_languages_passes_axe_and_fits_a_phone(
+    browser, live_server, cast, world
+):
+    axe, folder = Axe(), screenshots_folder()
+    faults: list[str] = []
+    pictured: set[tuple[str, str]] = set()
+    pages = pages_by_role(cast, world)
+    for role, paths in pages.items():
+        for language in LANGUAGES:
+            context = browser.new_context(
+                base_url=live_server.url, viewport={"width": PHONE_WIDTH, "height": 844}, bypass_csp=True
+            )
+            context.add_cookies(cookies(cast[role], language, live_server.url))
+            page = context.new_page()
+            for path in paths:
+                page.set_viewport_size({"width": PHONE_WIDTH, "height": 844})
+                page.goto(path)
+                where = f"{role} {language} {path}"
+                faults += [
+                    f"{where}: {fault}"
+                    for fault in serious(axe.run(page, options=AXE_RULES).response["violations"])
+                ]
+                phone = page.evaluate(OFF_SCREEN)
+                if phone["scrollWidth"] > PHONE_WIDTH:
+                    faults.append(f"{where}: the page is {phone['scrollWidth']} px wide on a phone")
+                faults += [f"{where}: off the phone's screen: {html}" for html in phone["off"][:3]]
+                if (path, language) not in pictured:  # each page once, as the first role that sees it
+                    for width in WIDTHS.values():
+                        page.set_viewport_size({"width": width, "height": 844})
+                        page.screenshot(
+                            path=folder / picture_name(role, path, language, width), full_page=True
+                        )
+                    pictured.add((path, language))
+            context.close()
+    assert not faults, "\n".join(faults)
+    assert sum(map(len, pages.values())) >= 80  # the walk did reach the pages

@@ -12,6 +12,7 @@ such test and reloads the seeds before the next one (see tests/conftest.py).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -139,3 +140,8 @@ def screenshot(page, name: str, language: str) -> Path:
     path = SCREENSHOTS / f"{name}-{language}.png"
     page.screenshot(path=path, full_page=True)
     return path
+
+
+def menu_link(name: str) -> re.Pattern:
+    """A menu link by its name, whatever count of waiting work the menu adds after it."""
+    return re.compile(rf"^{re.escape(name)}(\s|$)")

@@ -275,7 +275,7 @@ class ReportingPeriodQuerySet(models.QuerySet):
         The only ``current()`` of the app: editions and evidence are ``not_withdrawn()``, a line's
         status is ``ActionLine.current_status``.
         """
-        return self.open().first() or self.order_by("-ends_on").first()
+        return ReportingPeriod.current_among(self)
 
     def overlapping(self, starts_on, ends_on) -> ReportingPeriodQuerySet:
         """Periods that share a day with ``starts_on``–``ends_on``; one may start the day another ends."""
@@ -390,6 +390,14 @@ class ReportingPeriod(Localizable, models.Model):
                 raise ValidationError(
                     _("Another period of this plan was saved meanwhile; check the periods and try again.")
                 ) from None
+
+    @staticmethod
+    def current_among(periods) -> ReportingPeriod | None:
+        """The current one of ``periods`` (one plan's), which a page opens on: the open one, else the
+        one that ends last. The rule of ``ReportingPeriodQuerySet.current``, for periods already read."""
+        periods = list(periods)
+        open_periods = [period for period in periods if period.is_open]
+        return (open_periods or sorted(periods, key=lambda period: period.ends_on, reverse=True) or [None])[0]
 
     def open_for_updates(self) -> None:
         """Open this period; refused while another period of the plan is open."""

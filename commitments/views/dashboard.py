@@ -41,13 +41,11 @@ def chosen_plan(plans: list[Plan], code: str | None) -> Plan | None:
 
 
 def chosen_period(periods: list[ReportingPeriod], pk: str | None) -> ReportingPeriod | None:
-    """The period asked for if it is the plan's, else ``ReportingPeriodQuerySet.current()``'s rule
-    (the open one, else the one that ends last), read from ``periods``.
+    """The period asked for if it is the plan's, else the current one (``ReportingPeriod.current_among``).
 
     A period of another plan is not an error: the form keeps it when only the plan is changed.
     """
     for period in periods:
         if str(period.pk) == pk:
             return period
-    open_periods = [period for period in periods if period.is_open]
-    return (open_periods or sorted(periods, key=lambda period: period.ends_on, reverse=True) or [None])[0]
+    return ReportingPeriod.current_among(periods)

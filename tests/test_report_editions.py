@@ -3,10 +3,12 @@ editions, frozen content and files withdrawn only by administrators."""
 
 import datetime
 import hashlib
+import re
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from commitments.models import Activity, EditionFile, Part, PeriodStatus, ReportEdition, ReportText
 from commitments.models.reports import FrozenEdition
@@ -575,3 +577,15 @@ def test_the_query_count_stays_fixed_when_comparing(
 
     with django_assert_max_num_queries(14):  # the previous edition and this period's final edition
         build_report(plan_2026, following, "en")
+
+
+def test_each_editions_withdraw_form_has_ids_of_its_own(
+    client, plan_2026, period, secretariat, administrator, confirmed, evidence_root
+):
+    finalise(plan_2026, period, secretariat)
+    finalise(plan_2026, period, secretariat, "zh")
+    client.force_login(administrator)
+    html = client.get(reverse("commitments:report"), {"plan": plan_2026.code}).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len([name for name in ids if name.startswith("id_withdraw_")]) == 2
+    assert len(ids) == len(set(ids))

@@ -56,9 +56,11 @@ def render_page(request, plan, period, form, status: int = 200):
         "finalise_form": FinaliseForm(
             initial={"language": interface_language()}, gaps=period.finalising_gaps() if period else ""
         ),
-        "withdraw_form": WithdrawForm(),
         "may_withdraw": ReportEdition.may_withdraw(request.user),
-        "editions": ReportEdition.objects.for_plan(plan).with_files().latest_first() if plan else [],
+        "editions": [
+            (edition, WithdrawForm(auto_id=f"id_withdraw_{edition.pk}_%s"))  # one id per edition's form
+            for edition in (ReportEdition.objects.for_plan(plan).with_files().latest_first() if plan else [])
+        ],
     }  # fmt: skip
     return render(request, "commitments/report.html", context, status=status)
 

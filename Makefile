@@ -19,9 +19,10 @@ setup: $(VENV)/.installed
 	$(PY) manage.py import_seeds
 	$(PY) manage.py create_demo_accounts $(if $(NO_DEMO),--no-demo)
 
+# Links in e-mails (SITE_URL) point at the address served, unless SITE_URL says otherwise.
 run: setup
 	@echo "Serving on http://$(HOST)/"
-	$(PY) manage.py runserver $(HOST)
+	SITE_URL="$${SITE_URL:-http://$(HOST)}" $(PY) manage.py runserver $(HOST)
 
 # The browser tests drive Debian's Chromium; without it they are deselected, and said so.
 CHROMIUM ?= $(shell command -v chromium 2>/dev/null)

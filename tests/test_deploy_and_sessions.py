@@ -445,3 +445,18 @@ def test_kept_text_based_on_an_older_version_is_not_saved_over_a_colleagues_save
     page = client.get(edit_url(draft))
     client.post(edit_url(draft), typed(draft, version=page.context["editor"].form["version"].value()))
     assert StatusUpdate.objects.get(pk=draft.pk).narrative_en == "A colleague's text, saved meanwhile."
+
+
+def test_make_run_links_e_mails_to_the_address_it_serves_unless_site_url_is_set():
+    def served(**environment) -> str:
+        command = ["make", "-n", "run", "HOST=192.0.2.7:9000"]
+        env = {key: value for key, value in os.environ.items() if key != "SITE_URL"} | environment
+        result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=settings.BASE_DIR)
+        [line] = [line for line in result.stdout.splitlines() if "runserver" in line]
+        return subprocess.run(["sh", "-c", f"{line.split(' .venv')[0]} env"], capture_output=True, text=True,
+                              env=env).stdout  # fmt: skip
+
+    assert "SITE_URL=http://192.0.2.7:9000" in served().splitlines()
+    assert (
+        "SITE_URL=https://tracker.example.org" in served(SITE_URL="https://tracker.example.org").splitlines()
+    )

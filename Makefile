@@ -27,6 +27,7 @@ run: setup
 # The browser tests drive Debian's Chromium; without it they are deselected, and said so.
 CHROMIUM ?= $(shell command -v chromium 2>/dev/null)
 test: $(VENV)/.installed
+	@command -v java >/dev/null 2>&1 || echo "*** Java is not installed: the Nu HTML checker test is skipped (apt-get install openjdk-17-jre-headless)."
 ifeq ($(CHROMIUM),)
 	@echo "*** Chromium is not installed: the browser tests (tests/browser) are NOT run."
 	@echo "*** Install it with: apt-get install chromium fonts-noto-cjk"

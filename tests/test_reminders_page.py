@@ -67,6 +67,7 @@ def test_the_page_reads_in_chinese(client, secretariat, due):
     page = signed_in(client, secretariat).get(PAGE, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert 'lang="zh-hans"' in page
     assert "测试牵头机构" in page  # the body's Chinese name
+    assert "（截止日期：" in page  # full-width brackets around the deadline, as Chinese writes them
 
 
 def test_sending_first_states_how_many_e_mails_go_to_whom_and_sends_nothing(

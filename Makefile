@@ -19,10 +19,20 @@ setup: $(VENV)/.installed
 	$(PY) manage.py import_seeds
 	$(PY) manage.py create_demo_accounts $(if $(NO_DEMO),--no-demo)
 
+# `make run` serves as a deployment would (DEBUG off: the app's own error pages, static files from
+# WhiteNoise), over plain HTTP on the machine; `DEBUG=true make run` shows Django's debug pages.
+# The secret key is made once per clone and kept in .local-secret-key (ignored by git).
 # Links in e-mails (SITE_URL) point at the address served, unless SITE_URL says otherwise.
+RUN_HOSTNAME = $(firstword $(subst :, ,$(HOST)))
+RUN_ENV = DEBUG="$${DEBUG:-false}" SECRET_KEY="$${SECRET_KEY:-$$(cat .local-secret-key)}" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-localhost,127.0.0.1,[::1],$(RUN_HOSTNAME)}" TRUSTED_PROXIES=0 \
+	SECURE_SSL_REDIRECT=false SECURE_PROXY_SSL_HEADER=false SESSION_COOKIE_SECURE=false \
+	CSRF_COOKIE_SECURE=false SECURE_HSTS_SECONDS=0 SITE_URL="$${SITE_URL:-http://$(HOST)}"
 run: setup
+	test -s .local-secret-key || $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > .local-secret-key
+	$(RUN_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "Serving on http://$(HOST)/"
-	SITE_URL="$${SITE_URL:-http://$(HOST)}" $(PY) manage.py runserver $(HOST)
+	$(RUN_ENV) $(PY) manage.py runserver $(HOST)
 
 # The browser tests drive Debian's Chromium; without it they are deselected, and said so.
 CHROMIUM ?= $(shell command -v chromium 2>/dev/null)

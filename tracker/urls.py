@@ -1,10 +1,19 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.i18n import set_language
 
 from commitments.views.accounts import PasswordResetView
+
+
+@login_not_required
+def favicon(request):
+    """Browsers and feed readers ask for /favicon.ico whatever a page links to; it is public."""
+    return redirect(static("img/favicon.svg"), permanent=True)
+
 
 urlpatterns = [
     path("", include("commitments.urls")),
@@ -25,4 +34,5 @@ urlpatterns = [
     # The login page offers both languages, so switching works before logging in.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("favicon.ico", favicon),
 ]

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -180,7 +180,7 @@ def send_reminders(
 
 def send_reminder(reminder: Reminder, today: datetime.date) -> bool:
     """Write to a focal point now; say whether the mail server took the message."""
-    subject = _subject(_("Status updates due by %(date)s"), date=reminder.first_deadline.isoformat())
+    subject = _subject(_("Status updates due by %(date)s"), date=reminder.first_deadline)
     periods = [
         (period, list(items))
         for period, items in itertools.groupby(reminder.due, key=lambda item: item.period)
@@ -258,7 +258,10 @@ def _subject(words: Promise, head: str = "", **values) -> str:
 
 
 def _translated(words: Promise, language: str, values: dict) -> str:
+    """``words`` in ``language``, with dates among ``values`` written as that language writes them."""
     with translation.override(language):
+        values = {name: formats.date_format(value) if isinstance(value, datetime.date) else value
+                  for name, value in values.items()}  # fmt: skip
         return str(words) % values if values else str(words)
 
 

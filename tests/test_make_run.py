@@ -110,7 +110,9 @@ def test_a_demo_account_logs_in_over_plain_http(served):
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login_page)[1]
     form = {"csrfmiddlewaretoken": token, "username": "focal", "password": "focal-demo-2026"}
     request = urllib.request.Request(
-        f"{served}/login/", data=urllib.parse.urlencode(form).encode(), headers={"Referer": f"{served}/login/"}
+        f"{served}/login/",
+        data=urllib.parse.urlencode(form).encode(),
+        headers={"Referer": f"{served}/login/"},
     )
 
     landing = opener.open(request, timeout=30)

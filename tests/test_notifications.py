@@ -266,11 +266,11 @@ def test_the_command_writes_to_each_focal_point_and_names_them(
     owns(transport, "2.8.1")
     owns(transport, "2.8.2")
     output = send_reminders("--today", "2026-11-20")
-    assert "Wrote to fp@example.org (TEST-MAIL): 2 lines due 2026-11-30" in output
+    assert "Wrote to fp@example.org (TEST-MAIL): 2 lines due 30 Nov 2026" in output
     assert "Wrote to 1 of 1 focal point." in output
     [message] = mailoutbox
     assert message.to == ["fp@example.org"]
-    subject = "[ASEAN–China tracker] Status updates due by 2026-11-30 / 进展更新截止日期 2026-11-30"
+    subject = "[ASEAN–China tracker] Status updates due by 30 Nov 2026 / 进展更新截止日期 2026年11月30日"
     assert message.subject == subject
     assert "- 2.8.2 (TEST-MAIL) Promote comprehensive civil aviation cooperation" in message.body
     assert "https://tracker.example.org/plans/poa-2026-2030/lines/2.8.2/" in message.body
@@ -285,14 +285,14 @@ def test_one_e_mail_per_focal_point_lists_the_lines_of_all_their_organisations(
     owns(transport, "2.8.1")
     owns(aviation, "2.8.2")
     output = send_reminders("--today", "2026-11-20")
-    assert "Wrote to fp@example.org (TEST-MAIL, TEST-MAIL-AIR): 2 lines due 2026-11-30" in output
+    assert "Wrote to fp@example.org (TEST-MAIL, TEST-MAIL-AIR): 2 lines due 30 Nov 2026" in output
     assert len(mailoutbox) == 1
 
 
 def test_a_dry_run_lists_the_recipients_and_sends_nothing(period, transport, focal_point, mailoutbox):
     owns(transport, "2.8.1")
     output = send_reminders("--today", "2026-11-20", "--dry-run")
-    assert "Would write to fp@example.org (TEST-MAIL): 1 line due 2026-11-30" in output
+    assert "Would write to fp@example.org (TEST-MAIL): 1 line due 30 Nov 2026" in output
     assert "nothing was sent" in output
     assert mailoutbox == []
 
@@ -306,7 +306,7 @@ def test_the_command_says_so_when_no_period_is_open(transport, focal_point, mail
 def test_the_command_says_so_when_nothing_is_due_within_the_days(period, transport, focal_point, mailoutbox):
     owns(transport, "2.8.1")
     output = send_reminders("--today", "2026-10-01", "--days", "7")
-    assert "No focal point has lines due within 7 days of 2026-10-01; nothing to send." in output
+    assert "No focal point has lines due within 7 days of 1 Oct 2026; nothing to send." in output
     assert mailoutbox == []
 
 

@@ -34,5 +34,5 @@ urlpatterns = [
     # The login page offers both languages, so switching works before logging in.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
-    path("favicon.ico", favicon),
+    path("favicon.ico", favicon, name="favicon"),
 ]

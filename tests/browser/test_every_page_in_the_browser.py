@@ -17,6 +17,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.db import connection
 
+from commitments.models import Plan
+
 from .. import test_fuzz
 from .pages import LANGUAGES, cookies, pages_by_role
 
@@ -74,13 +76,14 @@ def serious(violations: list[dict]) -> list[str]:
     ]
 
 
-def test_every_page_for_every_role_in_both_languages_passes_axe_and_fits_a_phone(
+def test_every_page_for_every_role_in_both_languages_passes_axe_fits_a_phone_and_names_plans(
     browser, live_server, cast, world
 ):
     axe, folder = Axe(), screenshots_folder()
     faults: list[str] = []
     pictured: set[tuple[str, str]] = set()
     pages = pages_by_role(cast, world)
+    plan_codes = list(Plan.objects.values_list("code", flat=True))  # addresses, never shown as names
     for role, paths in pages.items():
         for language in LANGUAGES:
             context = browser.new_context(
@@ -100,6 +103,8 @@ def test_every_page_for_every_role_in_both_languages_passes_axe_and_fits_a_phone
                 if phone["scrollWidth"] > PHONE_WIDTH:
                     faults.append(f"{where}: the page is {phone['scrollWidth']} px wide on a phone")
                 faults += [f"{where}: off the phone's screen: {html}" for html in phone["off"][:3]]
+                text = page.inner_text("body")
+                faults += [f"{where}: shows the plan code {code!r}" for code in plan_codes if code in text]
                 if (path, language) not in pictured:  # each page once, as the first role that sees it
                     for width in WIDTHS.values():
                         page.set_viewport_size({"width": width, "height": 844})

@@ -2,7 +2,7 @@ import argparse
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -40,7 +40,7 @@ class Command(BaseCommand):
         if not reminders:
             self.stdout.write(
                 _("No focal point has lines due within %(days)d days of %(today)s; nothing to send.")
-                % {"days": days, "today": today.isoformat()}
+                % {"days": days, "today": formats.date_format(today)}
             )
             return
         if dry_run:
@@ -70,7 +70,7 @@ def parse_date(value: str) -> datetime.date:
 
 
 def summary(reminder: Reminder) -> str:
-    """``fp@example.org (ATM+China): 3 lines due 2026-11-30``, the first deadline when several."""
+    """``fp@example.org (ATM+China): 3 lines due 30 Nov 2026``, the first deadline when several."""
     count = len(reminder.due)
     return ngettext(
         "%(email)s (%(organisations)s): %(count)d line due %(deadline)s",
@@ -80,7 +80,7 @@ def summary(reminder: Reminder) -> str:
         "email": reminder.user.email,
         "organisations": ", ".join(reminder.organisations),
         "count": count,
-        "deadline": reminder.first_deadline.isoformat(),
+        "deadline": formats.date_format(reminder.first_deadline),
     }
 
 

@@ -41,6 +41,13 @@ def test_the_page_lists_the_bodies_with_lines_due_and_their_focal_points(client,
     assert bodies == {"ACCC": 1, "TEST-OTHER": 1, "TEST-OWNER": 2}
 
 
+def test_each_count_says_what_it_counts_where_a_phone_shows_the_rows_as_cards(client, secretariat, due):
+    page = signed_in(client, secretariat).get(PAGE).content.decode()
+
+    assert '<td data-label="Lines due">2</td>' in page
+    assert '<td data-label="Of them overdue">0</td>' in page
+
+
 def test_a_body_that_has_reported_is_not_listed(client, secretariat, due, owner, focal_point):
     for code in ("2.8.1", "2.8.2"):
         make_update(line("poa-2026-2030", code), due, owner, focal_point, state=StatusUpdate.State.SUBMITTED)

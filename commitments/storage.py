@@ -108,9 +108,12 @@ def stored_names(storage: Storage, directory: str = "") -> Iterator[str]:
 
 
 def referenced_names() -> set[str]:
-    """The files that rows name: every evidence file (withdrawn ones too) and every edition file."""
-    from .models import EditionFile, Evidence
+    """The files that rows name: every evidence file (withdrawn ones too), every edition file and
+    every report build's file."""
+    from .models import EditionFile, Evidence, ReportBuild
 
-    return set(Evidence.objects.exclude(file="").values_list("file", flat=True)) | set(
-        EditionFile.objects.values_list("file", flat=True)
+    return (
+        set(Evidence.objects.exclude(file="").values_list("file", flat=True))
+        | set(EditionFile.objects.values_list("file", flat=True))
+        | set(ReportBuild.objects.exclude(file="").values_list("file", flat=True))
     )

@@ -6,6 +6,7 @@ import datetime
 import signal
 import smtplib
 from io import StringIO
+from unittest import mock
 
 import pytest
 from django.core.mail.backends.base import BaseEmailBackend
@@ -14,6 +15,7 @@ from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks.backends.base import BaseTaskBackend
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from commitments import progress_report, tasks
@@ -59,14 +61,20 @@ def refusing_mail_server(settings):
 
 
 def run_worker() -> None:
-    """The worker of the deployment, once over what is due now; its signal handlers are undone after."""
+    """The worker of the deployment, once over what is due now; its signal handlers are undone after.
+
+    The worker closes a connection it finds inside a transaction (close_old_connections), as
+    between requests; on PostgreSQL that would close the test's own transaction, so it is left
+    alone here, as Django's test client leaves it between requests.
+    """
     handlers = {
         number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
     }
     try:
-        call_command(
-            "db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0, stdout=StringIO()
-        )
+        with mock.patch.object(db_worker, "close_old_connections"):
+            call_command(
+                "db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0, stdout=StringIO()
+            )
     finally:
         for number, handler in handlers.items():
             signal.signal(number, handler)

@@ -39,8 +39,9 @@ FORMAT = 1
 # Django's JSON, with times to the microsecond (commitments/exactjson.py).
 DATABASE_FORMAT = "exactjson"
 DATABASE_FILE = f"database.{DATABASE_FORMAT}"
-# Sessions are not worth keeping: restored, everyone signs in again.
-NOT_BACKED_UP = ["sessions"]
+# Sessions are not worth keeping: restored, everyone signs in again. Nor are report drafts (a
+# cache, generated again on request) and the task queue (work of the server that was lost).
+NOT_BACKED_UP = ["sessions", "django_tasks_database", "commitments.ReportBuild"]
 
 
 class BackupError(Exception):
@@ -80,7 +81,7 @@ def write_backup(path: Path) -> Summary:
                 "dumpdata", natural_foreign=True, natural_primary=True, use_base_manager=True,
                 exclude=NOT_BACKED_UP, format=DATABASE_FORMAT, stdout=database, verbosity=0,
             )  # fmt: skip
-            names = sorted(referenced_names())
+            names = sorted(referenced_names(builds=False))
             migrations = applied_migrations()
         data = database.getvalue().encode()
         entries, missing = [], []

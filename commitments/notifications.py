@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Permission
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
@@ -23,8 +23,10 @@ from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django_tasks import TaskResultStatus
 
 from .models import ActionLine, Organisation, Ownership, ReminderSending, ReportingPeriod, StatusUpdate
+from .tasks import send_email
 
 logger = logging.getLogger(__name__)
 
@@ -275,21 +277,28 @@ def _bilingual_body(template: str, context: dict) -> str:
 
 def _send_on_commit(messages: list[EmailMessage]) -> None:
     # After commit, so that no one is told of a change that was rolled back; outside a
-    # transaction Django runs the callback at once.
+    # transaction Django runs the callback at once. Robust: a queue that fails is logged by Django,
+    # after the change was saved, rather than turned into an error page.
     if messages:
-        transaction.on_commit(lambda: _send(messages))
+        transaction.on_commit(lambda: _send(messages), robust=True)
 
 
 def _send(messages: list[EmailMessage]) -> int:
-    """Send the messages and return how many went; log a failure rather than raise it.
+    """Hand each message to the ``send_email`` task; return how many were sent or queued.
 
     The change an e-mail tells of is already committed when it is sent. A mail server that is
     down or refuses a message must not turn the user's successful action into an error page,
-    nor stop a run of reminders halfway; the log keeps the failure for the administrator.
+    nor stop a run of reminders halfway: the task tries again later where the tasks run in a
+    worker, and logs the failure for the administrator when it gives up.
     """
-    try:
-        return get_connection(fail_silently=False).send_messages(messages) or 0
-    except OSError:  # smtplib.SMTPException is an OSError, like a refused or timed-out connection
-        recipients = ", ".join(address for message in messages for address in message.to)
-        logger.exception("Could not send %d e-mail(s) to %s", len(messages), recipients)
-        return 0
+    sent = 0
+    for message in messages:
+        try:
+            result = send_email.enqueue(message.subject, message.body, list(message.to))
+        except Exception:  # the queue itself failed (its database is down): logged, the rest still go
+            logger.exception("Could not queue an e-mail to %s", ", ".join(message.to))
+            continue
+        # Queued counts as sent (a worker takes it from there); run at once, the task says.
+        finished = result.status in (TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED)
+        sent += not finished or (result.status == TaskResultStatus.SUCCESSFUL and result.return_value is True)
+    return sent

@@ -17,7 +17,16 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from .models import Evidence, Organisation, Ownership, Person, ReportEdition, ReportingPeriod, StatusUpdate
+from .models import (
+    Evidence,
+    Organisation,
+    Ownership,
+    Person,
+    ReportBuild,
+    ReportEdition,
+    ReportingPeriod,
+    StatusUpdate,
+)
 from .models.logins import UNLOCK_ACCOUNTS
 from .models.people import MANAGE_PEOPLE
 from .models.reports import FINALISE, WITHDRAW
@@ -95,6 +104,14 @@ def evidence_to_download(user, pk: int) -> Evidence:
     if evidence.is_withdrawn and not user.has_perm(REVIEW):
         raise PermissionDenied
     return evidence
+
+
+def report_build_to_see(user, pk: int) -> ReportBuild:
+    """A report build: whoever may generate a report sees their own; the secretariat shares all
+    builds (ReportBuild.objects.visible_to). Someone else's is a 404, as if it did not exist."""
+    if not user.has_perm(READ):
+        raise PermissionDenied
+    return get_object_or_404(ReportBuild.objects.with_context().visible_to(user), pk=pk)
 
 
 def edition_to_withdraw(user, pk: int) -> ReportEdition:

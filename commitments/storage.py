@@ -107,10 +107,14 @@ def stored_names(storage: Storage, directory: str = "") -> Iterator[str]:
         yield from stored_names(storage, f"{directory}/{folder}" if directory else folder)
 
 
-def referenced_names() -> set[str]:
-    """The files that rows name: every evidence file (withdrawn ones too) and every edition file."""
-    from .models import EditionFile, Evidence
+def referenced_names(*, builds: bool = True) -> set[str]:
+    """The files that rows name: every evidence file (withdrawn ones too), every edition file and,
+    unless ``builds`` is false, every report draft's file (a cache the backup leaves out)."""
+    from .models import EditionFile, Evidence, ReportBuild
 
-    return set(Evidence.objects.exclude(file="").values_list("file", flat=True)) | set(
+    names = set(Evidence.objects.exclude(file="").values_list("file", flat=True)) | set(
         EditionFile.objects.values_list("file", flat=True)
     )
+    if builds:
+        names |= set(ReportBuild.objects.exclude(file="").values_list("file", flat=True))
+    return names

@@ -31,6 +31,9 @@ urlpatterns = [
     path("uploads/<id:pk>/", spreadsheets.upload_preview, name="reporting-upload-preview"),
     path("reports/", reports.report_page, name="report"),
     path("reports/generate/", reports.report_generate, name="report-generate"),
+    path("reports/builds/<id:pk>/", reports.report_build, name="report-build"),
+    path("reports/builds/<id:pk>/download/", reports.report_build_download, name="report-build-download"),
+    path("reports/builds/<id:pk>/again/", reports.report_build_retry, name="report-build-retry"),
     path("periods/<id:period>/finalise/", reports.report_finalise, name="report-finalise"),
     path(
         "periods/<id:period>/report-texts/<slug:section>/", reports.report_text_edit, name="report-text-edit"

@@ -6,6 +6,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+from django.http import HttpResponse
+from django.urls import reverse
 from django.utils import translation
 
 from commitments.models import ActionLine, Plan
@@ -41,6 +43,13 @@ def english_after_each_test():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def private_files_in_a_temporary_folder(settings, tmp_path):
+    """Evidence, editions and report builds are written under the test's own folder, never the
+    project's private/ (``evidence_root`` names the same folder for tests that look into it)."""
+    settings.EVIDENCE_ROOT = tmp_path / "private"
+
+
 @pytest.fixture
 def plan_2026(db) -> Plan:
     return Plan.objects.get(code="poa-2026-2030")
@@ -63,6 +72,29 @@ def seeds_copy(tmp_path) -> Path:
 @pytest.fixture
 def administrator(django_user_model):
     return django_user_model.objects.create_superuser("root", "root@example.org", "pw-Admin-2026")
+
+
+def generate_report(client, values: dict):
+    """POST the report form as the report page does, and follow the build's page to its download.
+
+    A refused form (400) comes back as it is, and a build that failed as its page (with the build
+    in its context); a download's streamed body is read into ``content``, as the tests read it.
+    """
+    response = client.post(reverse("commitments:report-generate"), values)
+    if response.status_code != 303:
+        return response
+    page = client.get(response["Location"])
+    build = page.context["build"]
+    if build.state != build.State.DONE:
+        return page
+    download = client.get(reverse("commitments:report-build-download", args=[build.pk]))
+    if not download.streaming:
+        return download
+    read = HttpResponse(b"".join(download.streaming_content), status=download.status_code)
+    for header, value in download.items():
+        read[header] = value
+    read.build = build
+    return read
 
 
 def make_user(username: str, role: str | None = None, **overrides):

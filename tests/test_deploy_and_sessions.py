@@ -19,7 +19,7 @@ from commitments.management.commands.create_demo_accounts import DEMO_ACCOUNTS
 from commitments.models import Status, StatusUpdate
 from commitments.sessions import KEPT_POST, LAST_SEEN_AT, SIGNED_IN_AT
 
-from .conftest import line, make_update, make_user, own
+from .conftest import generate_report, line, make_update, make_user, own
 
 pytestmark = pytest.mark.django_db
 
@@ -217,7 +217,7 @@ def test_the_admin_may_run_the_admins_own_scripts_and_nothing_else(client, admin
 def test_the_html_report_may_use_its_own_style_element_but_no_script(client, reader, period):
     client.force_login(reader)
     values = {"plan": "poa-2026-2030", "period": period.pk, "language": "en", "format": "html"}
-    response = client.get(reverse("commitments:report-generate"), values)
+    response = generate_report(client, values)
     assert response.status_code == 200 and "<style>" in response.content.decode()
     directives = policy(response)
     assert directives["style-src"] == ["'self'", "'unsafe-inline'"] and directives["script-src"] == ["'none'"]

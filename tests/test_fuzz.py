@@ -22,7 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from commitments.models import Activity, Evidence, Ownership, Status, StatusUpdate
+from commitments.models import Activity, Evidence, Ownership, ReportBuild, Status, StatusUpdate
 from commitments.models.spreadsheets import ReportUpload
 
 from .conftest import line, own
@@ -108,6 +108,7 @@ def world(plan_2026, period, owner, other_owner, focal_point, secretariat, evide
                                          role="lead", state="suggested")  # fmt: skip
     edition = finalise(plan_2026, period, secretariat)
     upload = ReportUpload.objects.create(period=period, original_name="filled.xlsx", uploaded_by=secretariat)
+    build = ReportBuild.request(plan_2026, period, "en", "html", by=focal_point)
     return {
         "fmt": "csv", "pk": period.pk, "period": period.pk, "section": "pillar-1", "code": plan_2026.code,
         "plan": plan_2026.code, "ownership": ownership.pk, "line": approved.line_id,
@@ -123,6 +124,8 @@ def world(plan_2026, period, owner, other_owner, focal_point, secretariat, evide
         ("person-edit", "pk"): focal_point.pk, ("person-deactivate", "pk"): focal_point.pk,
         ("person-reactivate", "pk"): focal_point.pk, ("person-reinvite", "pk"): focal_point.pk,
         ("organisation-edit", "pk"): other_owner.pk,
+        ("report-build", "pk"): build.pk, ("report-build-download", "pk"): build.pk,
+        ("report-build-retry", "pk"): build.pk,
     }  # fmt: skip
 
 
@@ -191,7 +194,12 @@ class Fuzzer:
         self.requests += 1
         if response.status_code >= 500:
             self.server_errors.append(f"{response.status_code} {role} GET {path}")
-        if response.status_code == 200 and "html" in response.get("Content-Type", ""):
+        # A streamed file (a report draft in HTML) is no page, and has no forms to fuzz.
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and "html" in response.get("Content-Type", "")
+        ):
             collector = NameCollector(path)
             collector.feed(response.content.decode())
             for action, found in collector.names.items():

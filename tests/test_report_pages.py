@@ -14,7 +14,7 @@ from commitments.models import Activity, Part, ReportEdition, ReportText
 from commitments.progress_report import pdf
 from commitments.progress_report.build import build_report
 
-from .conftest import line, make_user
+from .conftest import generate_report, line, make_user
 from .test_report_content import add_activity, reported
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def no_chromium(monkeypatch):
 
 def generate(client, period, **params):
     values = {"plan": PLAN, "period": period.pk, "language": "en", "format": "html"} | params
-    return client.get(reverse("commitments:report-generate"), values)
+    return generate_report(client, values)
 
 
 def finalise(client, period, **data):
@@ -165,9 +165,15 @@ def test_a_chromium_that_fails_gives_a_clear_error_and_no_file(client, reader, c
 
     response = generate(client, confirmed, format="pdf")
 
-    assert response.status_code == 503 and "Content-Disposition" not in response
-    [error] = response.context["form"].errors["format"]
-    assert error.startswith("PDF could not be made: Chromium failed")
+    assert response.status_code == 200 and "Content-Disposition" not in response
+    build = response.context["build"]
+    assert build.state == "failed" and build.failure_detail.startswith(
+        "PDF could not be made: Chromium failed"
+    )
+    assert (
+        "PDF could not be made on this server" in response.content.decode()
+        and "Try again" in response.content.decode()
+    )
 
 
 # The secretariat's texts

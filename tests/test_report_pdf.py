@@ -13,14 +13,13 @@ import pypdf
 import pytest
 from django.core.management import call_command
 from django.db import transaction
-from django.urls import reverse
 
 from commitments import progress_report
 from commitments.models import EditionFile, Plan, ReportEdition, StatusUpdate
 from commitments.progress_report import html, pdf
 from commitments.progress_report.build import build_report
 
-from .conftest import make_period
+from .conftest import generate_report, make_period
 from .test_report_render import SECTIONS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -107,9 +106,8 @@ def test_the_report_page_downloads_a_pdf(client, reader, plan_2026):
     period = make_period(plan_2026)
     client.force_login(reader)
 
-    response = client.get(
-        reverse("commitments:report-generate"),
-        {"plan": plan_2026.code, "period": period.pk, "language": "en", "format": "pdf"},
+    response = generate_report(
+        client, {"plan": plan_2026.code, "period": period.pk, "language": "en", "format": "pdf"}
     )
 
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "django_tables2",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",  # installed whatever the backend, so that switching to it needs no migration
     "commitments",
 ]
 
@@ -319,3 +321,18 @@ REPORT_PREPARED_BY = {
 }
 CHROMIUM = env_str("CHROMIUM", "") or None
 PDF_TIMEOUT = int(env_str("PDF_TIMEOUT", "120"))
+
+# Background tasks (django-tasks, the backport of Django 6's tasks framework): report builds and
+# e-mail. TASKS_BACKEND=immediate (the default: `make run`, `make test`) runs a task at once in the
+# process that asks for it; TASKS_BACKEND=database queues it in the database (django-tasks-db, which
+# django-tasks 0.12 split off) for `manage.py db_worker` to run. README.md, "Background tasks".
+TASKS_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS_BACKEND = env_str("TASKS_BACKEND", "immediate") or "immediate"
+if TASKS_BACKEND not in TASKS_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be immediate or database, not {TASKS_BACKEND!r}.")
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[TASKS_BACKEND]}}
+# A generated draft is a cache: `manage.py prune_report_builds` deletes builds older than this.
+REPORT_BUILDS_KEEP_DAYS = int(env_str("REPORT_BUILDS_KEEP_DAYS", "7"))

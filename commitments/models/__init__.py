@@ -13,7 +13,7 @@ from .plans import (
     interface_language,
 )
 from .reminders import ReminderSending
-from .reports import EditionFile, ReportEdition, ReportText
+from .reports import EditionFile, ReportBuild, ReportEdition, ReportText
 from .spreadsheets import ReportUpload
 from .tracking import (
     Activity,
@@ -48,6 +48,7 @@ __all__ = [
     "Plan",
     "ReminderSending",
     "ReportEdition",
+    "ReportBuild",
     "ReportText",
     "ReportUpload",
     "ReportingPeriod",

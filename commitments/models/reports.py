@@ -23,7 +23,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..storage import evidence_storage
+from ..storage import evidence_storage, removed_if_failed
 from .plans import Part, Plan
 from .tracking import EDIT_REPORT_TEXTS, EditConflict, ReportingPeriod
 
@@ -454,3 +454,138 @@ class EditionFile(models.Model):
             )  # fmt: skip
             raise TamperedFile(self.file.name)
         return data
+
+
+class ReportBuildQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ReportBuildQuerySet:
+        """The secretariat (who edit the report's texts) share every build; anyone else sees their own."""
+        return self if user.has_perm(EDIT_REPORT_TEXTS) else self.filter(requested_by=user)
+
+    def latest_first(self) -> ReportBuildQuerySet:
+        return self.order_by("-requested_at", "-pk")
+
+    def with_context(self) -> ReportBuildQuerySet:
+        return self.select_related("plan", "period", "requested_by")
+
+    def requested_before(self, moment) -> ReportBuildQuerySet:
+        return self.filter(requested_at__lt=moment)
+
+
+def report_build_file_name(instance: ReportBuild, filename: str) -> str:
+    return f"builds/{filename}"
+
+
+class ReportBuild(models.Model):
+    """A draft of the progress report built in the background: asked for, queued, built, stored.
+
+    A build is a cache, not a record: the final editions are the report's history, and
+    ``manage.py prune_report_builds`` deletes builds older than a few days with their files.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being built")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    class Failure(models.TextChoices):
+        PDF = "pdf", _("PDF could not be made on this server: Chromium is missing or failed.")
+        QUEUE = "queue", _("The report could not be queued for building.")
+        ERROR = "error", _("The report could not be built because of an unexpected error; it is logged.")
+
+    PENDING = (State.QUEUED, State.RUNNING)
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(_("language"), max_length=2, choices=ReportEdition.Language.choices)
+    format = models.CharField(_("format"), max_length=10, choices=EditionFile.Format.choices)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now, db_index=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    file = models.FileField(
+        _("file"), max_length=200, storage=evidence_storage, upload_to=report_build_file_name, blank=True
+    )
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(_("size"), null=True, blank=True)
+    failure = models.CharField(_("failure"), max_length=10, choices=Failure.choices, blank=True)
+    failure_detail = models.TextField(_("failure detail"), blank=True)
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
+
+    objects = ReportBuildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("report build")
+        verbose_name_plural = _("report builds")
+
+    def __str__(self) -> str:
+        return f"{self.plan.code} {self.period.label} {self.language} {self.format} ({self.state})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state in self.PENDING
+
+    @classmethod
+    def request(cls, plan: Plan, period: ReportingPeriod, language: str, fmt: str, *, by) -> ReportBuild:
+        """Record the request and queue its building; with the immediate backend it is built when
+        this returns. A queue that refuses the task leaves a failed build, not an error page."""
+        from ..tasks import build_report_file
+
+        build = cls.objects.create(plan=plan, period=period, language=language, format=fmt, requested_by=by)
+        try:
+            result = build_report_file.enqueue(build.pk)
+        except Exception as error:  # a queue that is down must not lose the request
+            logger.exception("Report build %s could not be queued", build.pk)
+            build.fail(cls.Failure.QUEUE, str(error))
+            return build
+        # update(), not save(): an immediate backend has built it already, and save() would undo that.
+        cls.objects.filter(pk=build.pk).update(task_id=str(result.id))
+        build.refresh_from_db()
+        return build
+
+    def again(self, *, by) -> ReportBuild:
+        """A new build of the same report, e.g. after this one failed."""
+        return self.request(self.plan, self.period, self.language, self.format, by=by)
+
+    def build(self, renderers: dict[str, Callable[[ReportContent], bytes]]) -> None:
+        """Build the report and store its file, or record why not; run by the task, once.
+
+        A task run twice (a worker that died after building) finds the build taken and leaves it.
+        """
+        from ..progress_report import file_name
+        from ..progress_report.build import build_report
+        from ..progress_report.pdf import PdfUnavailable
+
+        if not ReportBuild.objects.filter(pk=self.pk, state=self.State.QUEUED).update(
+            state=self.State.RUNNING
+        ):
+            return
+        self.state = self.State.RUNNING
+        try:
+            if self.format not in renderers:
+                raise PdfUnavailable(_("PDF cannot be made on this server: Chromium is not installed."))
+            content = build_report(self.plan, self.period, self.language)
+            body = renderers[self.format](content)
+            with removed_if_failed(), transaction.atomic():
+                name = f"{self.plan.code}-{self.pk}-{self.language}.{self.format}"
+                self.file.save(name, ContentFile(body), save=False)
+                self.file_name, self.size = file_name(content, self.format), len(body)
+                self.state, self.finished_at = self.State.DONE, timezone.now()
+                self.save(update_fields=["file", "file_name", "size", "state", "finished_at"])
+        except PdfUnavailable as error:
+            self.fail(self.Failure.PDF, str(error))
+        except Exception as error:
+            logger.exception("Report build %s failed", self.pk)
+            self.fail(self.Failure.ERROR, f"{type(error).__name__}: {error}")
+
+    def fail(self, failure: str, detail: str = "") -> None:
+        self.state, self.failure, self.failure_detail = self.State.FAILED, failure, detail
+        self.finished_at = timezone.now()
+        self.save(update_fields=["state", "failure", "failure_detail", "finished_at"])
+
+    def delete(self, *args, **kwargs):
+        """The row and its file: a build is a cache."""
+        if self.file:
+            self.file.storage.delete(self.file.name)
+        return super().delete(*args, **kwargs)

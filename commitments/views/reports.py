@@ -3,9 +3,10 @@ final editions stored and listed."""
 
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_replace
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -18,6 +19,7 @@ from ..forms import FinaliseForm, ReportForm, ReportTextEditor, WithdrawForm
 from ..models import (
     EditionFile,
     Plan,
+    ReportBuild,
     ReportEdition,
     ReportingPeriod,
     ReportText,
@@ -57,6 +59,8 @@ def render_page(request, plan, period, form, status: int = 200):
             initial={"language": interface_language()}, gaps=period.finalising_gaps() if period else ""
         ),
         "may_withdraw": ReportEdition.may_withdraw(request.user),
+        "builds_keep_days": settings.REPORT_BUILDS_KEEP_DAYS,
+        "builds": ReportBuild.objects.visible_to(request.user).with_context().latest_first()[:10],
         "editions": [
             (edition, WithdrawForm(auto_id=f"id_withdraw_{edition.pk}_%s"))  # one id per edition's form
             for edition in (ReportEdition.objects.for_plan(plan).with_files().latest_first() if plan else [])
@@ -75,23 +79,53 @@ def report_texts(period: ReportingPeriod) -> list[dict]:
     return [{"key": key, "title": title, "edited": edited.get(key)} for key, title in sections]
 
 
+@require_POST
 @reader_required
-@report_styles_allowed
 def report_generate(request):
-    """A draft in the chosen format, as of the period's cut-off."""
-    plan = Plan.objects.filter(code=request.GET.get("plan")).first()
-    form = ReportForm(request.GET, plan=plan, formats=formats())
+    """Queue a draft in the chosen format, as of the period's cut-off, and show its build's page."""
+    plan = Plan.objects.filter(code=request.POST.get("plan")).first()
+    form = ReportForm(request.POST, plan=plan, formats=formats())
     if not form.is_valid():
-        period = ReportingPeriod.objects.for_plan(plan).filter(pk=as_id(request.GET.get("period"))).first()
+        period = ReportingPeriod.objects.for_plan(plan).filter(pk=as_id(request.POST.get("period"))).first()
         return render_page(request, plan, period, form, status=400)
     data = form.cleaned_data
-    content = build_report(data["plan"], data["period"], data["language"])
-    try:
-        body = progress_report.renderers()[data["format"]](content)
-    except PdfUnavailable as error:
-        form.add_error("format", str(error))
-        return render_page(request, data["plan"], data["period"], form, status=503)
-    return file_response(body, data["format"], progress_report.file_name(content, data["format"]))
+    build = ReportBuild.request(
+        data["plan"], data["period"], data["language"], data["format"], by=request.user
+    )
+    return see_other(build)
+
+
+@reader_required
+def report_build(request, pk: int):
+    """A build's state: being prepared (the page reloads itself), ready to download, or failed."""
+    build = permissions.report_build_to_see(request.user, pk)
+    return render(request, "commitments/report_build.html", {"build": build, "refresh_seconds": 3})
+
+
+@require_POST
+@reader_required
+def report_build_retry(request, pk: int):
+    build = permissions.report_build_to_see(request.user, pk)
+    return see_other(build.again(by=request.user))
+
+
+@reader_required
+@report_styles_allowed
+def report_build_download(request, pk: int):
+    build = permissions.report_build_to_see(request.user, pk)
+    if build.state != ReportBuild.State.DONE:
+        raise Http404
+    return FileResponse(
+        build.file.open("rb"), as_attachment=build.format != "html", filename=build.file_name,
+        content_type=progress_report.CONTENT_TYPES[build.format],
+    )  # fmt: skip
+
+
+def see_other(build: ReportBuild) -> HttpResponseRedirect:
+    """303: the browser GETs the build's page, whatever it POSTed."""
+    response = redirect("commitments:report-build", build.pk)
+    response.status_code = 303
+    return response
 
 
 @report_editor_required

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from commitments.views.accounts import PasswordResetView
+from tracker.health import health
 
 urlpatterns = [
     path("", include("commitments.urls")),
@@ -25,4 +26,6 @@ urlpatterns = [
     # The login page offers both languages, so switching works before logging in.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    # For the load balancer: open to anyone, says only "ok" or "unavailable".
+    path("health/", health, name="health"),
 ]

@@ -9,6 +9,7 @@ import uuid
 
 import boto3
 import pytest
+from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.core.management import call_command
@@ -49,9 +50,11 @@ def bucket(s3_endpoint, monkeypatch, evidence_root):
     )  # fmt: skip
     client.create_bucket(Bucket=name)
     storage = PrivateS3Storage(bucket_name=name, endpoint_url=s3_endpoint, **KEYS)
-    # The models took their storage when they were imported; point them at the bucket.
-    for model in (Evidence, EditionFile):
-        monkeypatch.setattr(model._meta.get_field("file"), "storage", storage)
+    # The models took their storage when they were imported; point their fields at the bucket.
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if getattr(field, "_storage_callable", None) is evidence_storage:
+                monkeypatch.setattr(field, "storage", storage)
     monkeypatch.setitem(storages._storages, "evidence", storage)
     return client, name
 

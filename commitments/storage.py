@@ -29,17 +29,14 @@ _stored: contextvars.ContextVar[list[tuple[Storage, str]] | None] = contextvars.
 PARTIAL_PREFIX = ".partial-"
 
 
-class RemovedIfFailedMixin:
-    """Records each file stored inside a ``removed_if_failed`` block, so that it can be deleted."""
-
-    def _save(self, name: str, content) -> str:
-        name = super()._save(name, content)
-        if (stored := _stored.get()) is not None:
-            stored.append((self, name))
-        return name
+def remembered(storage: Storage, name: str) -> str:
+    """Note a file just stored, for the ``removed_if_failed`` block around it (if any) to delete."""
+    if (stored := _stored.get()) is not None:
+        stored.append((storage, name))
+    return name
 
 
-class PrivateFileStorage(RemovedIfFailedMixin, FileSystemStorage):
+class PrivateFileStorage(FileSystemStorage):
     """Files under settings.EVIDENCE_ROOT, with no public URL; the download view checks who asks.
 
     The folder is read from the settings at each use, so a test (or a deployment) can move it.
@@ -82,10 +79,10 @@ class PrivateFileStorage(RemovedIfFailedMixin, FileSystemStorage):
             os.unlink(temporary)
         if self.file_permissions_mode is not None:
             os.chmod(self.path(name), self.file_permissions_mode)
-        return os.path.relpath(self.path(name), self.location).replace("\\", "/")
+        return remembered(self, os.path.relpath(self.path(name), self.location).replace("\\", "/"))
 
 
-class PrivateS3Storage(RemovedIfFailedMixin, S3Storage):
+class PrivateS3Storage(S3Storage):
     """Files in a private S3 bucket (settings.S3_BUCKET), with no public URL either.
 
     Whatever the options say, objects get no ACL (the bucket's own, private, applies), are never
@@ -97,6 +94,9 @@ class PrivateS3Storage(RemovedIfFailedMixin, S3Storage):
         super().__init__(
             **{**options, "default_acl": None, "file_overwrite": False, "querystring_auth": True}
         )
+
+    def _save(self, name: str, content) -> str:
+        return remembered(self, super()._save(name, content))
 
     def url(self, name, parameters=None, expire=None, http_method=None):
         raise ValueError("Evidence files have no public URL; use the download view.")

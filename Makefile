@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run setup test lint messages clean
+.PHONY: run setup test lint messages clean stack stack-down stack-test
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
@@ -47,6 +47,19 @@ else
 	CHROMIUM=$(CHROMIUM) $(PY) -m pytest
 endif
 
+# The production-like stack on loopback (docs/deployment.md): nginx, two gunicorn app servers, a task
+# worker, Redis, moto's S3 and the machine's PostgreSQL. `stack-down` stops exactly what it started.
+stack: $(VENV)/.installed
+	$(PY) deploy/stack.py start
+
+stack-down:
+	@test -x $(PY) || exit 0; $(PY) deploy/stack.py stop
+
+# Starts the stack if it is not running, runs tests/stack against it, and stops it whatever the result.
+stack-test: $(VENV)/.installed
+	$(PY) deploy/stack.py start
+	STACK_TEST=1 $(PY) -m pytest -p no:cacheprovider tests/stack; status=$$?; $(PY) deploy/stack.py stop; exit $$status
+
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -57,4 +70,4 @@ messages: $(VENV)/.installed
 	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 staticfiles .stack

@@ -178,7 +178,7 @@ def restore_backup(path: Path, *, force: bool = False) -> Summary:
             )
         )
     storage = evidence_storage()
-    stored = list(stored_names(storage)) if storage.exists("") else []
+    stored = list(stored_names(storage))
     if not force and not is_empty():
         raise BackupError(
             _("The database is not empty (it has users or plans); restore into a new, migrated database.")

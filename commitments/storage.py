@@ -1,8 +1,13 @@
-"""Where evidence files are kept: a private folder that no URL serves.
+"""Where evidence files are kept: a private folder that no URL serves, or a private S3 bucket.
 
-A file is written in full under a temporary name and only then given its own, so that a failed
-write (a full disk, a killed process) never leaves a truncated file under a name a row could point
-to; and ``removed_if_failed`` deletes again the files a failed transaction had stored.
+In the folder, a file is written in full under a temporary name and only then given its own, so
+that a failed write (a full disk, a killed process) never leaves a truncated file under a name a
+row could point to; an S3 object is stored whole or not at all. In both, ``removed_if_failed``
+deletes again the files a failed transaction had stored.
+
+Neither gives a file a URL: every download goes through a view that checks who asks, and streams
+the file from the storage (the S3 bucket need not be reachable from the users' browsers, and an
+edition's SHA-256 is checked on the bytes actually sent).
 """
 
 from __future__ import annotations
@@ -15,12 +20,20 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, Storage, storages
+from storages.backends.s3 import S3Storage
 
 # Names stored in the current ``removed_if_failed`` block (per thread and task), else None.
 _stored: contextvars.ContextVar[list[tuple[Storage, str]] | None] = contextvars.ContextVar(
     "stored_files", default=None
 )
 PARTIAL_PREFIX = ".partial-"
+
+
+def remembered(storage: Storage, name: str) -> str:
+    """Note a file just stored, for the ``removed_if_failed`` block around it (if any) to delete."""
+    if (stored := _stored.get()) is not None:
+        stored.append((storage, name))
+    return name
 
 
 class PrivateFileStorage(FileSystemStorage):
@@ -66,10 +79,27 @@ class PrivateFileStorage(FileSystemStorage):
             os.unlink(temporary)
         if self.file_permissions_mode is not None:
             os.chmod(self.path(name), self.file_permissions_mode)
-        name = os.path.relpath(self.path(name), self.location).replace("\\", "/")
-        if (stored := _stored.get()) is not None:
-            stored.append((self, name))
-        return name
+        return remembered(self, os.path.relpath(self.path(name), self.location).replace("\\", "/"))
+
+
+class PrivateS3Storage(S3Storage):
+    """Files in a private S3 bucket (settings.S3_BUCKET), with no public URL either.
+
+    Whatever the options say, objects get no ACL (the bucket's own, private, applies), are never
+    overwritten (a second file of the same name gets another name, as in the folder), and have no
+    URL: the download views read them and send them on.
+    """
+
+    def __init__(self, **options):
+        super().__init__(
+            **{**options, "default_acl": None, "file_overwrite": False, "querystring_auth": True}
+        )
+
+    def _save(self, name: str, content) -> str:
+        return remembered(self, super()._save(name, content))
+
+    def url(self, name, parameters=None, expire=None, http_method=None):
+        raise ValueError("Evidence files have no public URL; use the download view.")
 
 
 def evidence_storage() -> Storage:
@@ -99,8 +129,12 @@ def removed_if_failed() -> Iterator[None]:
 
 
 def stored_names(storage: Storage, directory: str = "") -> Iterator[str]:
-    """Every file in the storage, folders walked, as the names rows store."""
-    folders, files = storage.listdir(directory)
+    """Every file in the storage, folders walked, as the names rows store (none while the local
+    folder does not exist yet)."""
+    try:
+        folders, files = storage.listdir(directory)
+    except FileNotFoundError:
+        return
     for file in sorted(files):
         yield f"{directory}/{file}" if directory else file
     for folder in sorted(folders):

@@ -114,7 +114,36 @@ if not DATABASE_URL.startswith(("sqlite:", "postgres:", "postgresql:")):
     raise ImproperlyConfigured("DATABASE_URL must be an sqlite:// or postgres:// URL.")
 # A connection is kept for a minute, and checked before a request uses it again: a database that
 # restarted or dropped idle connections would otherwise fail the next request of every worker.
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+# DATABASE_POOL=true (PostgreSQL only) uses Django's connection pool (psycopg_pool) instead: each
+# process keeps DATABASE_POOL_MIN_SIZE to DATABASE_POOL_MAX_SIZE connections, checked before each
+# use; Django requires CONN_MAX_AGE = 0 with it (the pool, not the request, decides what is kept).
+DATABASE_POOL = env_bool("DATABASE_POOL", False)
+if DATABASE_POOL and not DATABASE_URL.startswith(("postgres:", "postgresql:")):
+    raise ImproperlyConfigured("DATABASE_POOL needs a postgres:// DATABASE_URL.")
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=0 if DATABASE_POOL else 60, conn_health_checks=True
+    )
+}
+if DATABASE_POOL:
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(env_str("DATABASE_POOL_MIN_SIZE", "1")),
+        "max_size": int(env_str("DATABASE_POOL_MAX_SIZE", "4")),
+        "timeout": 10,  # seconds a request waits for a free connection before it fails
+    }
+
+# The cache, and through it the sessions: Redis (REDIS_URL, e.g. redis://127.0.0.1:6379/0) shared
+# by every app server, else each process's own memory. Sessions are written to the database too
+# and read from it when the cache has lost them (cached_db), so a Redis restart logs nobody out.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured("REDIS_URL must be a redis://, rediss:// or unix:// URL.")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -135,11 +164,29 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Evidence and report edition files: a private folder with no URL (EVIDENCE_ROOT), or, when
+# S3_BUCKET is set, a private bucket of an S3-compatible object store. Either way they are read
+# only through the download views, which check who asks (commitments/storage.py).
+S3_BUCKET = env_str("S3_BUCKET") or env_str("AWS_STORAGE_BUCKET_NAME")
+EVIDENCE_STORAGE = (
+    {
+        "BACKEND": "commitments.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,  # unset: AWS itself
+            "region_name": env_str("S3_REGION") or None,
+            # Unset: boto3 finds them itself (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, an instance role).
+            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("S3_PREFIX"),
+        },
+    }
+    if S3_BUCKET
+    else {"BACKEND": "commitments.storage.PrivateFileStorage"}
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Evidence files: a private folder with no URL, read only through the download view.
-    # Another backend (object storage) can take its place here without a model change.
-    "evidence": {"BACKEND": "commitments.storage.PrivateFileStorage"},
+    "evidence": EVIDENCE_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -206,6 +253,8 @@ SECURE_HSTS_SECONDS = int(env_str("SECURE_HSTS_SECONDS", "0" if DEBUG else str(3
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 # Only says the domain's owner agrees to be on the browsers' preload lists; nothing is submitted.
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+# The load balancer asks the app servers for /health/ directly, over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 

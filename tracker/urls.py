@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from commitments.views.accounts import PasswordResetView
+from tracker.health import health
 
 
 @login_not_required
@@ -35,4 +36,6 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon, name="favicon"),
+    # For the load balancer: open to anyone, says only "ok" or "unavailable".
+    path("health/", health, name="health"),
 ]

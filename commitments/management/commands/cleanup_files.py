@@ -27,7 +27,7 @@ class Command(BaseCommand):
         storage = evidence_storage()
         before = timezone.now() - datetime.timedelta(minutes=min_age)
         referenced = referenced_names()
-        names = list(stored_names(storage)) if storage.exists("") else []
+        names = list(stored_names(storage))
         unreferenced = [
             name for name in names if name not in referenced and storage.get_modified_time(name) <= before
         ]

@@ -31,21 +31,24 @@ ANY = _("Any")
 
 
 class PlainSelect(forms.Select):
-    """A select whose options are written in Python: Django renders a template per option, and
-    the register's few hundred options cost it some 20 ms (docs/benchmarks.md)."""
+    """A select whose options are written in Python, straight from its choices: Django renders a
+    template per option, and the register's few hundred options cost it some 20 ms
+    (docs/benchmarks.md)."""
 
     def render(self, name, value, attrs=None, renderer=None) -> str:
-        widget = self.get_context(name, value, attrs)["widget"]
+        selected = set(self.format_value(value))
         options = format_html_join(
             "", '<option value="{}"{}>{}</option>',
-            ((o["value"], mark_safe(" selected") if o["selected"] else "", o["label"])
-             for _group, group_options, _index in widget["optgroups"] for o in group_options),
+            ((choice, mark_safe(" selected") if str(choice) in selected else "", label)
+             for choice, label in self.choices),
         )  # fmt: skip
-        return format_html('<select name="{}"{}>{}</select>', name, flatatt(widget["attrs"]), options)
+        return format_html(
+            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
+        )
 
 
-def status_choices() -> list[tuple[str, str]]:
-    return [(NO_STATUS, _("No confirmed status")), *((s.code, str(s)) for s in Status.objects.all())]
+def status_choices(statuses) -> list[tuple[str, str]]:
+    return [(NO_STATUS, _("No confirmed status")), *((s.code, str(s)) for s in statuses)]
 
 
 def state_choices() -> list[tuple[str, str]]:
@@ -59,66 +62,27 @@ def default_period(plan: Plan) -> ReportingPeriod | None:
     return ReportingPeriod.objects.for_plan(plan).current()
 
 
+def choice(**kwargs) -> django_filters.ChoiceFilter:
+    """A filter whose choices LineFilter sets once per request, from lists it reads once."""
+    return django_filters.ChoiceFilter(widget=PlainSelect, choices=[], **kwargs)
+
+
 class LineFilter(django_filters.FilterSet):
+    """The register's filters. The plan, its pillars, areas and periods, the statuses and the
+    organisations are each read once (six queries), and every list, check and choice is made from
+    them: no query per field, per option or per check."""
+
     q = django_filters.CharFilter(label=_("Search"), method="search", validators=[validate_search])
-    plan = django_filters.ModelChoiceFilter(
-        widget=PlainSelect,
-        label=_("Plan"),
-        queryset=Plan.objects.all(),
-        to_field_name="code",
-        method="keep",
-        empty_label=None,
-    )
-    part = django_filters.ModelChoiceFilter(
-        widget=PlainSelect, label=_("Pillar"), queryset=Part.objects.none(), empty_label=ANY
-    )
-    area = django_filters.ModelChoiceFilter(
-        widget=PlainSelect, label=_("Area"), queryset=Area.objects.none(), empty_label=ANY
-    )
-    status = django_filters.ChoiceFilter(
-        widget=PlainSelect,
-        label=_("Current status"),
-        choices=status_choices,
-        method="current",
-        empty_label=ANY,
-    )
-    owner = django_filters.ModelChoiceFilter(
-        widget=PlainSelect,
-        label=_("Owner"),
-        queryset=Organisation.objects.all(),
-        to_field_name="acronym",
-        method="keep",
-        empty_label=ANY,
-    )
+    plan = choice(label=_("Plan"), method="keep", empty_label=None)
+    part = choice(label=_("Pillar"), empty_label=ANY)
+    area = choice(label=_("Area"), empty_label=ANY)
+    status = choice(label=_("Current status"), method="current", empty_label=ANY)
+    owner = choice(label=_("Owner"), method="keep", empty_label=ANY)
     lead = django_filters.BooleanFilter(label=_("Only as lead"), widget=forms.CheckboxInput, method="keep")
-    period = django_filters.ModelChoiceFilter(
-        widget=PlainSelect,
-        label=_("Reporting period"),
-        queryset=ReportingPeriod.objects.none(),
-        method="keep",
-        empty_label=None,
-    )
-    period_status = django_filters.ChoiceFilter(
-        widget=PlainSelect,
-        label=_("Status in the period"),
-        choices=status_choices,
-        method="keep",
-        empty_label=ANY,
-    )
-    state = django_filters.ChoiceFilter(
-        widget=PlainSelect,
-        label=_("Update in the period"),
-        choices=state_choices,
-        method="keep",
-        empty_label=ANY,
-    )
-    evidence = django_filters.ChoiceFilter(
-        widget=PlainSelect,
-        label=_("Evidence in the period"),
-        choices=[("yes", _("With evidence")), ("no", _("Without"))],
-        method="keep",
-        empty_label=ANY,
-    )
+    period = choice(label=_("Reporting period"), method="keep", empty_label=None)
+    period_status = choice(label=_("Status in the period"), method="keep", empty_label=ANY)
+    state = choice(label=_("Update in the period"), method="keep", empty_label=ANY)
+    evidence = choice(label=_("Evidence in the period"), method="keep", empty_label=ANY)
     overdue = django_filters.BooleanFilter(
         label=_("Overdue in the period"), widget=forms.CheckboxInput, method="keep"
     )
@@ -129,18 +93,30 @@ class LineFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         data = data.copy() if data is not None else None
+        # Spelled out: a grouped query drops the model's default ordering.
+        self.plans = list(Plan.objects.with_source_line_counts().order_by("-first_year", "code"))
         code = data.get("plan") if data is not None else None
-        self.plan = (Plan.objects.filter(code=code).first() if code else None) or Plan.objects.default()
-        if data is not None and self.plan:
+        self.plan = next((p for p in self.plans if p.code == code), None) if code else None
+        self.plan = self.plan or Plan.default_among(self.plans)
+        plan = self.plan
+        self.periods = list(ReportingPeriod.objects.for_plan(plan)) if plan else []
+        self.parts = list(Part.objects.filter(plan=plan)) if plan else []
+        self.areas = list(Area.objects.filter(plan=plan)) if plan else []
+        self.statuses = list(Status.objects.all())
+        self.organisations = dict(Organisation.objects.values_list("acronym", "pk"))
+        if data is not None and plan:
             self._fit_to_plan(data)
         super().__init__(data, *args, **kwargs)
-        if self.plan:
-            fields = self.form.fields
-            fields["part"].queryset = Part.objects.filter(plan=self.plan)
-            part = data.get("part") if data is not None else None
-            fields["area"].queryset = Area.objects.filter(plan=self.plan, **({"part": part} if part else {}))
-            fields["period"].queryset = ReportingPeriod.objects.for_plan(self.plan)
-            fields["period"].label_from_instance = lambda period: period.label
+        part = as_id(data.get("part")) if data is not None else None
+        fields = self.form.fields
+        fields["plan"].choices = [(p.code, str(p)) for p in self.plans]
+        fields["part"].choices = [(p.pk, str(p)) for p in self.parts]
+        fields["area"].choices = [(a.pk, str(a)) for a in self.areas if not part or a.part_id == part]
+        fields["status"].choices = fields["period_status"].choices = status_choices(self.statuses)
+        fields["owner"].choices = [(acronym, acronym) for acronym in self.organisations]
+        fields["period"].choices = [(p.pk, p.label) for p in self.periods]
+        fields["state"].choices = state_choices()
+        fields["evidence"].choices = [("yes", _("With evidence")), ("no", _("Without"))]
 
     def _fit_to_plan(self, data) -> None:
         """Fill in the plan's defaults, and drop a pillar, area or period of another plan or pillar.
@@ -149,23 +125,30 @@ class LineFilter(django_filters.FilterSet):
         then shows the new plan's lines, not an error; the form shows what is applied.
         """
         data["plan"] = self.plan.code
-        periods = ReportingPeriod.objects.for_plan(self.plan)
-        if not periods.filter(pk=as_id(data.get("period"))).exists():
-            period = default_period(self.plan)
+        if as_id(data.get("period")) not in {p.pk for p in self.periods}:
+            period = ReportingPeriod.current_among(self.periods)
             data["period"] = str(period.pk) if period else ""
-        if not Part.objects.filter(plan=self.plan, pk=as_id(data.get("part"))).exists():
+        if as_id(data.get("part")) not in {p.pk for p in self.parts}:
             data.pop("part", None)
-        areas = Area.objects.filter(plan=self.plan, pk=as_id(data.get("area")))
-        if data.get("part"):
-            areas = areas.filter(part=data["part"])
-        if not areas.exists():
+        part = as_id(data.get("part"))
+        if as_id(data.get("area")) not in {a.pk for a in self.areas if part is None or a.part_id == part}:
             data.pop("area", None)
+
+    @cached_property
+    def statuses_by_code(self) -> dict[str, Status]:
+        return {status.code: status for status in self.statuses}
 
     @cached_property
     def reporting_period(self) -> ReportingPeriod | None:
         """The period the period filters read: the chosen one, or the plan's default."""
         chosen = self.form.cleaned_data.get("period") if self.is_bound and self.form.is_valid() else None
-        return chosen or (default_period(self.plan) if self.plan else None)
+        periods = {str(p.pk): p for p in self.periods}
+        return periods.get(chosen) or ReportingPeriod.current_among(self.periods)
+
+    @property
+    def total(self) -> int:
+        """The plan's lines in its source document, filtered or not."""
+        return self.plan.line_count if self.plan else 0
 
     def keep(self, queryset, name, value):
         return queryset  # applied together in filter_queryset, where they need each other
@@ -181,7 +164,7 @@ class LineFilter(django_filters.FilterSet):
         data = self.form.cleaned_data
         if self.plan:
             lines = lines.for_plan(self.plan)
-        owner = data.get("owner")
+        owner = self.organisations.get(data.get("owner"))
         if owner:
             lines = lines.owned_by(owner, lead_only=bool(data.get("lead")))
         period = self.reporting_period

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import django_tables2 as tables
 from django.db.models import F
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from .models import ActionLine
 
 SHORT = 120  # characters of a line's text shown before "more"
 MAX_PER_PAGE = 500  # more than any plan has lines
+URL_SAFE = "!$&'()*+,;=/~:@"  # what reverse() leaves unquoted in an argument (django.urls.resolvers)
 
 
 def fallback_note(text) -> str:
@@ -24,7 +31,7 @@ class LineTable(tables.Table):
     area = tables.Column(verbose_name=_("Area"), order_by=("sort_key",))
     owners = tables.Column(verbose_name=_("Owners"), empty_values=(), orderable=False)
     status = tables.Column(verbose_name=_("Status"), empty_values=())
-    updated = tables.DateColumn(verbose_name=_("Last update"), accessor="last_update_at", short=False)
+    updated = tables.Column(verbose_name=_("Last update"), accessor="last_update_at")
 
     class Meta:
         model = ActionLine
@@ -34,6 +41,11 @@ class LineTable(tables.Table):
         per_page = 50
         empty_text = _("No action line matches these filters.")
 
+    def __init__(self, *args, statuses: dict | None = None, **kwargs):
+        """``statuses``: the statuses by code, read once, that the status cells name."""
+        super().__init__(*args, **kwargs)
+        self.statuses = statuses or {}
+
     def paginate(self, *args, per_page: int | None = None, **kwargs):
         """``per_page`` comes from the address (RequestConfig): outside 1 to MAX_PER_PAGE, the
         default page size rather than a paginator's error."""
@@ -41,8 +53,45 @@ class LineTable(tables.Table):
             per_page = None
         return super().paginate(*args, per_page=per_page, **kwargs)
 
-    # The text and status cells are built here rather than from templates: fifty rows of
-    # template includes were a third of the register's time (docs/benchmarks.md).
+    # Each row is written in one step (rows_html, with _table.html), its cells by the render_
+    # methods below, rather than cell by cell through django-tables2's BoundRow, which inspects
+    # each render method's signature and compiles a template for each date: two thirds of the
+    # register's time (docs/benchmarks.md). Sorting, pagination and the headers stay the table's.
+
+    def rows_html(self) -> list[SafeString]:
+        """The rows of the page, as HTML, in the order of the columns."""
+        columns = [(column.name, str(column.header)) for column in self.columns]
+        renderers = {
+            "code": self.render_code, "text": self.render_text, "part": self.render_part,
+            "area": self.render_area, "owners": self.render_owners, "status": self.render_status,
+            "updated": self.render_updated,
+        }  # fmt: skip
+        cell = '<td class="col-{}" data-label="{}">{}</td>'
+        return [
+            format_html(
+                "<tr>{}</tr>",
+                mark_safe("".join(format_html(cell, name, header, renderers[name](row.record))
+                                  for name, header in columns)),
+            )
+            for row in self.paginated_rows
+        ]  # fmt: skip
+
+    def render_code(self, record: ActionLine) -> str:
+        return format_html('<a href="{}">{}</a>', self._line_url(record), record.code)
+
+    def _line_url(self, record: ActionLine) -> str:
+        """``record.get_absolute_url()``, reversed once per plan rather than once per row."""
+        urls = self.__dict__.setdefault("_line_urls", {})
+        if record.plan_id not in urls:
+            urls[record.plan_id] = reverse("commitments:line-detail", args=[record.plan.code, "~"]).rsplit(
+                "~", 1
+            )
+        before, after = urls[record.plan_id]
+        return f"{before}{quote(record.code, safe=URL_SAFE)}{after}"
+
+    def render_updated(self, record: ActionLine) -> str:
+        value = record.last_update_at
+        return date_format(localtime(value), "DATE_FORMAT") if value else "—"
 
     def render_text(self, record: ActionLine) -> str:
         text = record.localized_text
@@ -76,7 +125,7 @@ class LineTable(tables.Table):
         )  # fmt: skip
 
     def render_status(self, record: ActionLine) -> str:
-        status = record.current_status
+        status = self.statuses.get(record.current_status_code)
         if status is None:
             return format_html('<span class="status none">{}</span>', _("No status"))
         return format_html('<span class="status" style="--status: {}">{}</span>', status.colour, status)

@@ -24,7 +24,7 @@ def test_the_plan_page_lists_parts_areas_and_lines_in_document_order(
     client, reader, django_assert_max_num_queries
 ):
     client.force_login(reader)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("commitments:plan-detail", args=["poa-2026-2030"]))
     html = response.content.decode()
     assert html.index("Political and security cooperation") < html.index(">1.1.1<") < html.index(">2.10.1<")
@@ -43,7 +43,7 @@ def test_a_chinese_only_plan_is_marked_not_yet_translated_in_english(client, rea
 
 def test_the_line_page_shows_both_texts_side_by_side(client, reader, django_assert_max_num_queries):
     client.force_login(reader)
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(19):
         response = client.get(reverse("commitments:line-detail", args=["poa-2026-2030", "2.6.6"]))
     html = response.content.decode()
     assert "Promote policy and regulations exchanges and dialogues on artificial intelligence" in html

@@ -118,8 +118,8 @@ def test_the_pillar_filter_shows_its_lines_and_limits_the_areas_offered(client, 
     economic = part(2)
     response = register(client, part=economic.pk, per_page=500)
     assert codes(response) and all(code.startswith("2.") for code in codes(response))
-    areas = response.context["filter"].form.fields["area"].queryset
-    assert {area.code.split(".")[0] for area in areas} == {"2"}
+    offered = [label for value, label in response.context["filter"].form.fields["area"].choices if value]
+    assert offered and {label.split(".")[0] for label in offered} == {"2"}
 
 
 def test_an_area_of_another_pillar_is_dropped_rather_than_refused(client, reader):
@@ -243,7 +243,7 @@ def test_the_register_runs_the_same_number_of_queries_however_many_owners_and_up
     client, reader, world, focal_point, django_assert_max_num_queries
 ):
     client.force_login(reader)
-    with django_assert_max_num_queries(30) as few:
+    with django_assert_max_num_queries(12) as few:
         register(client, per_page=500)
     for number in range(8):
         organisation = make_organisation(acronym=f"MANY-{number}")
@@ -299,7 +299,7 @@ def test_the_export_speaks_the_interface_language(client, reader, world):
 
 def test_the_export_runs_a_fixed_number_of_queries(client, reader, world, django_assert_max_num_queries):
     client.force_login(reader)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(14):
         export(client, "xlsx")
 
 

@@ -206,7 +206,7 @@ LOGOUT_REDIRECT_URL = "login"
 # the last failure. A success forgets that user's failures; a secretariat officer unlocks sooner.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: it refuses a locked-out attempt before any other
-    "django.contrib.auth.backends.ModelBackend",
+    "commitments.permissions.PermissionBackend",  # Django's ModelBackend, in one query fewer
 ]
 AXES_FAILURE_LIMIT = int(env_str("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(env_str("AXES_COOLOFF_MINUTES", "15")))

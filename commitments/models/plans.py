@@ -139,10 +139,14 @@ class PlanQuerySet(models.QuerySet):
     def with_line_counts(self) -> PlanQuerySet:
         return self.annotate(line_count=models.Count("lines"))
 
+    def with_source_line_counts(self) -> PlanQuerySet:
+        """``line_count``: the plan's lines still in its source document (``in_source()``)."""
+        in_source = models.Q(lines__missing_from_source_since__isnull=True)
+        return self.annotate(line_count=models.Count("lines", filter=in_source))
+
     def default(self) -> Plan | None:
-        """The plan the register, dashboard and report open on: the newest plan of action with lines."""
-        plans = self.filter(kind=Plan.Kind.PLAN_OF_ACTION, lines__isnull=False).distinct()
-        return plans.order_by("-first_year", "code").first()
+        """The plan the register, dashboard and report open on (``Plan.default_among``)."""
+        return Plan.default_among(self.with_line_counts())
 
 
 class Plan(Bilingual):
@@ -179,6 +183,13 @@ class Plan(Bilingual):
 
     def __str__(self) -> str:
         return self.localized("title")
+
+    @staticmethod
+    def default_among(plans) -> Plan | None:
+        """The plan a page opens on: the newest plan of action with lines, of ``plans`` read with
+        a ``line_count`` (``with_line_counts()`` or ``with_source_line_counts()``)."""
+        candidates = [p for p in plans if p.kind == Plan.Kind.PLAN_OF_ACTION and p.line_count]
+        return min(candidates, key=lambda p: (-p.first_year, p.code), default=None)
 
     @property
     def years(self) -> str:
@@ -278,22 +289,29 @@ class ActionLineQuerySet(models.QuerySet):
     def with_structure(self) -> ActionLineQuerySet:
         return self.select_related("plan", "part", "area")
 
+    def with_current_status_code(self) -> ActionLineQuerySet:
+        """Lines with ``current_status_code`` and ``current_status_order``: the code and order of
+        the status of their latest confirmed period status (None before the first), to show (with
+        the statuses read once), filter and sort on. No query more."""
+        from .tracking import PeriodStatus
+
+        latest = PeriodStatus.objects.latest_confirmed().filter(line=models.OuterRef("pk"))
+        return self.annotate(
+            current_status_code=models.Subquery(latest.values("status__code")[:1]),
+            current_status_order=models.Subquery(latest.values("status__order")[:1]),
+        )
+
     def with_current_status(self) -> ActionLineQuerySet:
         """Lines with their current status: the status of their latest confirmed period status.
 
         Each line gets ``confirmed_period_statuses``: its latest confirmed period status alone
-        (with status and period), from which ``line.current_status`` reads; and
-        ``current_status_code`` and ``current_status_order`` (None before the first confirmed
-        status) to filter and sort on. One query more, whatever the number of lines or periods.
+        (with status and period), from which ``line.current_status`` reads; and the annotations of
+        ``with_current_status_code()``. One query more, whatever the number of lines or periods.
         """
         from .tracking import PeriodStatus
 
         confirmed = PeriodStatus.objects.latest_confirmed()
-        latest = confirmed.filter(line=models.OuterRef("pk"))
-        return self.annotate(
-            current_status_code=models.Subquery(latest.values("status__code")[:1]),
-            current_status_order=models.Subquery(latest.values("status__order")[:1]),
-        ).prefetch_related(
+        return self.with_current_status_code().prefetch_related(
             models.Prefetch(
                 "period_statuses",
                 # Sliced: only the latest per line is fetched (a window function), not every period's.
@@ -337,7 +355,7 @@ class ActionLineQuerySet(models.QuerySet):
     def with_status(self, code: str) -> ActionLineQuerySet:
         """Lines whose current status is ``code``; "none" for lines without a confirmed status.
 
-        Needs ``with_current_status()``.
+        Needs ``with_current_status_code()``.
         """
         if code == NO_STATUS:
             return self.filter(current_status_code__isnull=True)

@@ -31,13 +31,13 @@ def dashboard(request):
 
 
 def chosen_plan(plans: list[Plan], code: str | None) -> Plan | None:
-    """The plan asked for, else ``Plan.objects.default()``'s rule, read from ``plans`` (newest first)."""
+    """The plan asked for, else the default one (``Plan.default_among``)."""
     if code:
         for plan in plans:
             if plan.code == code:
                 return plan
         raise Http404
-    return next((plan for plan in plans if plan.kind == Plan.Kind.PLAN_OF_ACTION), None)
+    return Plan.default_among(plans)
 
 
 def chosen_period(periods: list[ReportingPeriod], pk: str | None) -> ReportingPeriod | None:

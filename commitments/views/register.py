@@ -13,8 +13,9 @@ from ..tables import LineTable
 
 
 def register_lines():
+    """The lines as the register shows them; the export adds their current period status."""
     return (
-        ActionLine.objects.in_source().with_structure().with_current_status().with_owners()
+        ActionLine.objects.in_source().with_structure().with_current_status_code().with_owners()
         .with_last_update().order_by("sort_key")
     )  # fmt: skip
 
@@ -33,11 +34,13 @@ class RegisterView(PermissionRequiredMixin, SingleTableMixin, FilterView):
         # Always bound, also without parameters, so that the default plan and period apply.
         return super().get_filterset_kwargs(filterset_class) | {"data": self.request.GET}
 
+    def get_table_kwargs(self):
+        return {"statuses": self.filterset.statuses_by_code}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        plan = self.filterset.plan
-        context["plan"], context["period"] = plan, self.filterset.reporting_period
-        context["total"] = ActionLine.objects.for_plan(plan).in_source().count() if plan else 0
+        context["plan"], context["period"] = self.filterset.plan, self.filterset.reporting_period
+        context["total"] = self.filterset.total
         return context
 
 
@@ -45,7 +48,7 @@ class RegisterView(PermissionRequiredMixin, SingleTableMixin, FilterView):
 def register_export(request, fmt: str):
     if fmt not in exports.FORMATS:
         raise Http404
-    lines = LineFilter(request.GET, queryset=register_lines())
+    lines = LineFilter(request.GET, queryset=register_lines().with_current_status())
     table = LineTable(lines.qs if lines.is_valid() else lines.queryset.none())
     RequestConfig(request, paginate=False).configure(table)
     return exports.FORMATS[fmt](table.data.data, lines.plan, lines.reporting_period)

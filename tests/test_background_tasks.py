@@ -303,9 +303,9 @@ def test_the_build_page_takes_a_fixed_number_of_queries(client, reader, period, 
     build = ReportBuild.request(period.plan, period, "en", "html", by=reader)
     client.get(build_url(build))  # the session's first use
 
-    # user, permissions (groups and own), the build with its plan, period and requester; the session
-    # comes from the cache (cached_db sessions)
-    with django_assert_num_queries(4):
+    # user, permissions (groups and own, in one), the build with its plan, period and requester; the
+    # session comes from the cache (cached_db sessions)
+    with django_assert_num_queries(3):
         client.get(build_url(build))
 
 

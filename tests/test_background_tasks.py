@@ -19,7 +19,7 @@ from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from commitments import progress_report, tasks
-from commitments.models import ReminderSending, ReportBuild
+from commitments.models import ReminderSending, ReportBuild, ReportEdition
 from commitments.progress_report import pdf
 
 from .conftest import generate_report, line, make_user, own
@@ -307,6 +307,87 @@ def test_the_build_page_takes_a_fixed_number_of_queries(client, reader, period, 
     # session comes from the cache (cached_db sessions)
     with django_assert_num_queries(3):
         client.get(build_url(build))
+
+
+# The final edition, made in the background too
+
+
+@pytest.fixture
+def no_chromium(monkeypatch):
+    monkeypatch.setattr(pdf, "chromium", lambda: None)  # PDF not offered: the test stays fast
+
+
+def ask_to_finalise(client, period, language="en"):
+    data = {"language": language, "understood": "on", "despite_gaps": "on"}
+    return client.post(reverse("commitments:report-finalise", args=[period.pk]), data)
+
+
+def test_with_a_worker_finalising_returns_at_once_and_the_worker_stores_the_edition(
+    client, secretariat, period, database_backend, no_chromium
+):
+    client.force_login(secretariat)
+
+    response = ask_to_finalise(client, period)
+
+    build = ReportBuild.objects.get()
+    assert response.status_code == 303 and response["Location"] == build_url(build)
+    assert build.is_final and build.state == ReportBuild.State.QUEUED
+    assert not ReportEdition.objects.exists()
+    assert BEING_PREPARED in client.get(response["Location"]).content.decode()
+    run_worker()
+    build.refresh_from_db()
+    assert build.state == ReportBuild.State.DONE and build.edition == ReportEdition.objects.get()
+    assert sorted(build.edition.files.values_list("format", flat=True)) == ["docx", "html", "xlsx"]
+    assert "The final edition is stored" in client.get(response["Location"]).content.decode()
+    assert (
+        client.get(build_url(build, "report-build-download")).status_code == 404
+    )  # its files are the edition's
+
+
+def test_finalising_a_report_that_is_final_already_is_refused_at_once(
+    client, secretariat, period, database_backend, no_chromium
+):
+    client.force_login(secretariat)
+    ask_to_finalise(client, period)
+    run_worker()
+
+    page = client.post(
+        reverse("commitments:report-finalise", args=[period.pk]),
+        {"language": "en", "understood": "on", "despite_gaps": "on"},
+        follow=True,
+    ).content.decode()
+
+    assert "Nothing was finalised: The English report of 2026–2027 is final already" in page
+    assert ReportBuild.objects.count() == 1 and ReportEdition.objects.count() == 1
+
+
+def test_two_finalisings_queued_before_either_ran_store_one_edition_and_the_second_says_why(
+    client, secretariat, period, database_backend, no_chromium
+):
+    client.force_login(secretariat)
+    first, second = (ask_to_finalise(client, period)["Location"] for _ in range(2))
+
+    run_worker()
+
+    assert ReportEdition.objects.count() == 1
+    states = sorted(ReportBuild.objects.values_list("state", "failure"))
+    assert states == [(ReportBuild.State.DONE, ""), (ReportBuild.State.FAILED, ReportBuild.Failure.FINAL)]
+    pages = client.get(first).content.decode() + client.get(second).content.decode()
+    assert "Nothing was finalised: this report is final already." in pages
+    assert "Try again" not in pages
+
+
+def test_a_final_build_by_someone_who_lost_the_right_to_finalise_is_refused_by_the_worker(
+    client, secretariat, period, database_backend, no_chromium
+):
+    client.force_login(secretariat)
+    ask_to_finalise(client, period)
+    secretariat.groups.clear()
+
+    run_worker()
+
+    assert not ReportEdition.objects.exists()
+    assert ReportBuild.objects.get().failure == ReportBuild.Failure.REFUSED
 
 
 # Old drafts

@@ -373,13 +373,15 @@ def test_a_secretariat_officer_finalises_an_edition_with_a_file_per_format(
     confirmed.save()
     client.force_login(secretariat)
     response = finalise(client, confirmed)
-    assert response.status_code == 302
+    assert response.status_code == 303  # to the build's page: the edition is made in the background
     edition = ReportEdition.objects.get()
     assert sorted(f.format for f in edition.files.all()) == ["docx", "html", "xlsx"]
     assert edition.report.overall.counts["completed"] == 1
     assert edition.meeting == "the 29th ASEAN–China Summit, October 2026"
-    page = client.get(response.url).content.decode()
-    assert "the 29th ASEAN–China Summit, October 2026" in page
+    build_page = client.get(response.url).content.decode()
+    assert "The final edition is stored; it will not change." in build_page
+    page = client.get(reverse("commitments:report"), {"plan": confirmed.plan.code, "period": confirmed.pk})
+    assert "the 29th ASEAN–China Summit, October 2026" in page.content.decode()
     download = client.get(reverse("commitments:edition-download", args=[edition.pk, "docx"]))
     assert download.content == edition.file("docx").read()
 

@@ -220,6 +220,11 @@ class ReportEdition(models.Model):
         and then finds its edition. No KEY: owners' updates of the period may still be saved.
         """
         ReportingPeriod.objects.select_for_update(no_key=True).only("pk").get(pk=period.pk)
+        cls.refuse_if_final(period, language)
+
+    @classmethod
+    def refuse_if_final(cls, period: ReportingPeriod, language: str) -> None:
+        """Raise AlreadyFinal when ``period`` has a current final edition in ``language``."""
         if cls.objects.not_withdrawn().for_period(period).in_language(language).exists():
             raise AlreadyFinal(cls.already_final_message(period, language))
 
@@ -476,10 +481,12 @@ def report_build_file_name(instance: ReportBuild, filename: str) -> str:
 
 
 class ReportBuild(models.Model):
-    """A draft of the progress report built in the background: asked for, queued, built, stored.
+    """A report built in the background: asked for, queued, built, stored. Either a draft in one
+    format, or (``is_final``) the final edition of a period in one language, in every format.
 
     A build is a cache, not a record: the final editions are the report's history, and
-    ``manage.py prune_report_builds`` deletes builds older than a few days with their files.
+    ``manage.py prune_report_builds`` deletes builds older than a few days with their files (a
+    final build's edition stays).
     """
 
     class State(models.TextChoices):
@@ -492,13 +499,19 @@ class ReportBuild(models.Model):
         PDF = "pdf", _("PDF could not be made on this server: Chromium is missing or failed.")
         QUEUE = "queue", _("The report could not be queued for building.")
         ERROR = "error", _("The report could not be built because of an unexpected error; it is logged.")
+        FINAL = "final", _("Nothing was finalised: this report is final already.")
+        REFUSED = "refused", _("Nothing was finalised: only secretariat officers can finalise a report.")
 
     PENDING = (State.QUEUED, State.RUNNING)
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+")
     language = models.CharField(_("language"), max_length=2, choices=ReportEdition.Language.choices)
-    format = models.CharField(_("format"), max_length=10, choices=EditionFile.Format.choices)
+    format = models.CharField(_("format"), max_length=10, choices=EditionFile.Format.choices, blank=True)
+    is_final = models.BooleanField(_("final edition"), default=False)
+    edition = models.ForeignKey(
+        ReportEdition, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now, db_index=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
@@ -530,22 +543,43 @@ class ReportBuild(models.Model):
     def request(cls, plan: Plan, period: ReportingPeriod, language: str, fmt: str, *, by) -> ReportBuild:
         """Record the request and queue its building; with the immediate backend it is built when
         this returns. A queue that refuses the task leaves a failed build, not an error page."""
+        build = cls.objects.create(plan=plan, period=period, language=language, format=fmt, requested_by=by)
+        return build._queued()
+
+    @classmethod
+    def request_final(cls, plan: Plan, period: ReportingPeriod, language: str, *, by) -> ReportBuild:
+        """Queue the finalising of ``period``'s report in ``language``, in every format.
+
+        A period that already has its final edition in that language is refused here, at once
+        (AlreadyFinal); the task checks again, under a lock, as ReportEdition.finalise does.
+        """
+        if not by.has_perm(FINALISE):
+            raise PermissionDenied(_("Only secretariat officers can finalise a report."))
+        ReportEdition.refuse_if_final(period, language)
+        build = cls.objects.create(
+            plan=plan, period=period, language=language, is_final=True, requested_by=by
+        )
+        return build._queued()
+
+    def _queued(self) -> ReportBuild:
+        """Queue the building of this build, and return it as it is once queued (or built)."""
         from ..tasks import build_report_file
 
-        build = cls.objects.create(plan=plan, period=period, language=language, format=fmt, requested_by=by)
         try:
-            result = build_report_file.enqueue(build.pk)
+            result = build_report_file.enqueue(self.pk)
         except Exception as error:  # a queue that is down must not lose the request
-            logger.exception("Report build %s could not be queued", build.pk)
-            build.fail(cls.Failure.QUEUE, str(error))
-            return build
+            logger.exception("Report build %s could not be queued", self.pk)
+            self.fail(self.Failure.QUEUE, str(error))
+            return self
         # update(), not save(): an immediate backend has built it already, and save() would undo that.
-        cls.objects.filter(pk=build.pk).update(task_id=str(result.id))
-        build.refresh_from_db()
-        return build
+        ReportBuild.objects.filter(pk=self.pk).update(task_id=str(result.id))
+        self.refresh_from_db()
+        return self
 
     def again(self, *, by) -> ReportBuild:
         """A new build of the same report, e.g. after this one failed."""
+        if self.is_final:
+            return self.request_final(self.plan, self.period, self.language, by=by)
         return self.request(self.plan, self.period, self.language, self.format, by=by)
 
     def build(self, renderers: dict[str, Callable[[ReportContent], bytes]]) -> None:
@@ -562,6 +596,8 @@ class ReportBuild(models.Model):
         ):
             return
         self.state = self.State.RUNNING
+        if self.is_final:
+            return self._finalise(renderers)
         try:
             if self.format not in renderers:
                 raise PdfUnavailable(_("PDF cannot be made on this server: Chromium is not installed."))
@@ -577,6 +613,27 @@ class ReportBuild(models.Model):
             self.fail(self.Failure.PDF, str(error))
         except Exception as error:
             logger.exception("Report build %s failed", self.pk)
+            self.fail(self.Failure.ERROR, f"{type(error).__name__}: {error}")
+
+    def _finalise(self, renderers: dict[str, Callable[[ReportContent], bytes]]) -> None:
+        from ..progress_report.build import build_report
+        from ..progress_report.pdf import PdfUnavailable
+
+        try:
+            content = build_report(self.plan, self.period, self.language, is_final=True)
+            self.edition = ReportEdition.finalise(
+                self.plan, self.period, content, by=self.requested_by, renderers=renderers
+            )
+            self.state, self.finished_at = self.State.DONE, timezone.now()
+            self.save(update_fields=["edition", "state", "finished_at"])
+        except AlreadyFinal as error:
+            self.fail(self.Failure.FINAL, str(error))
+        except PermissionDenied:
+            self.fail(self.Failure.REFUSED)
+        except PdfUnavailable as error:
+            self.fail(self.Failure.PDF, str(error))
+        except Exception as error:
+            logger.exception("Finalising build %s failed", self.pk)
             self.fail(self.Failure.ERROR, f"{type(error).__name__}: {error}")
 
     def fail(self, failure: str, detail: str = "") -> None:

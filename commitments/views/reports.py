@@ -28,8 +28,6 @@ from ..models import (
 from ..models.reports import AlreadyFinal, TamperedFile
 from ..models.tracking import EditConflict
 from ..permissions import reader_required, report_editor_required, report_finaliser_required
-from ..progress_report.build import build_report
-from ..progress_report.pdf import PdfUnavailable
 from .dashboard import chosen_period, chosen_plan
 
 # The report's HTML is one self-contained file with its own <style> (and a policy of its own in a
@@ -113,7 +111,7 @@ def report_build_retry(request, pk: int):
 @report_styles_allowed
 def report_build_download(request, pk: int):
     build = permissions.report_build_to_see(request.user, pk)
-    if build.state != ReportBuild.State.DONE:
+    if build.state != ReportBuild.State.DONE or not build.file:  # a final build's files are its edition's
         raise Http404
     return FileResponse(
         build.file.open("rb"), as_attachment=build.format != "html", filename=build.file_name,
@@ -175,11 +173,9 @@ def report_finalise(request, period: int):
     form = FinaliseForm(request.POST, gaps=period.finalising_gaps())
     if form.is_valid():
         try:
-            content = build_report(period.plan, period, form.cleaned_data["language"], is_final=True)
-            ReportEdition.finalise(period.plan, period, content, by=request.user,
-                                   renderers=progress_report.renderers())  # fmt: skip
-            messages.success(request, _("The final edition is stored; it will not change."))
-        except (PdfUnavailable, AlreadyFinal) as error:
+            language = form.cleaned_data["language"]
+            return see_other(ReportBuild.request_final(period.plan, period, language, by=request.user))
+        except AlreadyFinal as error:
             messages.error(request, _("Nothing was finalised: %(errors)s") % {"errors": error})
     else:
         messages.error(request, _("Nothing was finalised: %(errors)s") % {"errors": errors_text(form)})

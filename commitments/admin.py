@@ -9,6 +9,7 @@ from .models import (
     Area,
     Evidence,
     Fund,
+    LineLink,
     Organisation,
     Ownership,
     Part,
@@ -212,3 +213,11 @@ class ReportEditionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(LineLink)
+class LineLinkAdmin(SimpleHistoryAdmin):
+    list_display = ["predecessor", "successor", "state", "score"]
+    list_filter = ["state", "predecessor__plan", "successor__plan"]
+    list_select_related = ["predecessor__plan", "successor__plan"]
+    raw_id_fields = ["predecessor", "successor"]

@@ -144,6 +144,10 @@ class PlanQuerySet(models.QuerySet):
         plans = self.filter(kind=Plan.Kind.PLAN_OF_ACTION, lines__isnull=False).distinct()
         return plans.order_by("-first_year", "code").first()
 
+    def preceding(self, plan: Plan) -> list[Plan]:
+        """The plans whose lines ``plan`` may continue (``Plan.precedes``), oldest first; plans are few."""
+        return [earlier for earlier in self.order_by("first_year", "code") if earlier.precedes(plan)]
+
 
 class Plan(Bilingual):
     class Kind(models.TextChoices):
@@ -201,6 +205,11 @@ class Plan(Bilingual):
     @property
     def is_translated(self) -> bool:
         return bool(self.title_en and self.title_zh)
+
+    def precedes(self, other: Plan) -> bool:
+        """Whether this plan ends before ``other`` starts, so that ``other``'s lines may continue its
+        lines. A joint statement has no last year: it ends the year it is made."""
+        return (self.last_year or self.first_year) < other.first_year
 
     def outline(self) -> list[tuple[Part, list[tuple[Area | None, list[ActionLine]]]]]:
         """Parts with their sections in document order, in three queries.
@@ -483,6 +492,11 @@ class ActionLine(Bilingual):
 
     def get_absolute_url(self) -> str:
         return reverse("commitments:line-detail", args=[self.plan.code, self.code])
+
+    @property
+    def address(self) -> str:
+        """The line named across plans, as the exports name it: "poa-2026-2030:2.8.1"."""
+        return f"{self.plan.code}:{self.code}"
 
     @property
     def localized_text(self) -> Localized:

@@ -104,20 +104,25 @@ class LineLink(models.Model):
         self.state, self.decided_by, self.decided_at = self.State.REJECTED, by, timezone.now()
         self.save(update_fields=["state", "decided_by", "decided_at"])
 
-    @classmethod
-    def link(cls, predecessor: ActionLine, successor: ActionLine, *, by) -> LineLink:
-        """Link two lines as the secretariat decides, where the tracker suggested nothing or
-        a link was rejected: the link is created, or the existing one confirmed, in one transaction.
-
-        Raises ValidationError when the earlier line's plan does not end before the later one's
-        starts (a line continues only a line of an earlier plan).
-        """
+    @staticmethod
+    def check_pair(predecessor: ActionLine, successor: ActionLine) -> None:
+        """Refuse a link unless the earlier line's plan ends before the later line's plan starts."""
         if not predecessor.plan.precedes(successor.plan):
             raise ValidationError(
                 _("%(earlier)s does not end before %(later)s starts: its lines cannot be continued there.")
                 % {"earlier": predecessor.plan.short_name, "later": successor.plan.short_name},
                 code="plan_not_earlier",
             )
+
+    @classmethod
+    def link(cls, predecessor: ActionLine, successor: ActionLine, *, by) -> LineLink:
+        """Link two lines as the secretariat decides, where the tracker suggested nothing or
+        a link was rejected: the link is created, or the existing one confirmed, in one transaction.
+
+        Raises ValidationError (``check_pair``) when the earlier line's plan does not end before
+        the later one's starts.
+        """
+        cls.check_pair(predecessor, successor)
         with transaction.atomic():
             link = (
                 cls.objects.select_for_update().filter(predecessor=predecessor, successor=successor).first()

@@ -440,6 +440,28 @@ class ActionLineQuerySet(models.QuerySet):
             models.Prefetch("ownerships", queryset=chosen, to_attr="suggestions")
         )
 
+    def with_link_suggestions(self, links) -> ActionLineQuerySet:
+        """The later lines of ``links`` (continuity links), each with them as ``link_suggestions``,
+        best first, with their earlier lines and plans."""
+        chosen = links.best_first().select_related("predecessor__plan")
+        return self.filter(models.Exists(chosen.filter(successor=models.OuterRef("pk")))).prefetch_related(
+            models.Prefetch("predecessor_links", queryset=chosen, to_attr="link_suggestions")
+        )
+
+    def continued_by(self, line: ActionLine) -> ActionLineQuerySet:
+        """The earlier lines ``line`` continues: confirmed links only."""
+        from .continuity import LineLink
+
+        links = LineLink.objects.confirmed().filter(successor=line, predecessor=models.OuterRef("pk"))
+        return self.filter(models.Exists(links))
+
+    def continuing(self, line: ActionLine) -> ActionLineQuerySet:
+        """The later lines that continue ``line``: confirmed links only."""
+        from .continuity import LineLink
+
+        links = LineLink.objects.confirmed().filter(predecessor=line, successor=models.OuterRef("pk"))
+        return self.filter(models.Exists(links))
+
     def with_status_in(self, period) -> ActionLineQuerySet:
         """Lines with ``status_in_period``: the pk of their status confirmed for ``period``, else None."""
         from .tracking import PeriodStatus

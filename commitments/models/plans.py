@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # tracking.py imports this module, so its models are imported
 EXPORT_FIELDS = [
     "plan", "code", "label", "part", "part_title_en", "part_title_zh", "area", "area_title_en",
     "area_title_zh", "heading_en", "heading_zh", "text_en", "text_zh", "in_source", "status", "owners",
+    "predecessors", "successors", "suggested_predecessors",
 ]  # fmt: skip
 
 
@@ -462,6 +463,26 @@ class ActionLineQuerySet(models.QuerySet):
         links = LineLink.objects.confirmed().filter(predecessor=line, successor=models.OuterRef("pk"))
         return self.filter(models.Exists(links))
 
+    def with_links(self) -> ActionLineQuerySet:
+        """Lines with their continuity links, each with the other line and its plan: ``earlier_links``
+        (confirmed and suggested) and ``later_links`` (confirmed). Two queries more, whatever the
+        number of lines; ``line.predecessors()``, ``successors()`` and ``suggested_predecessors()``
+        read from them."""
+        from .continuity import LineLink
+
+        return self.prefetch_related(
+            models.Prefetch(
+                "predecessor_links",
+                LineLink.objects.exclude(state=LineLink.State.REJECTED).select_related("predecessor__plan"),
+                to_attr="earlier_links",
+            ),
+            models.Prefetch(
+                "successor_links",
+                LineLink.objects.confirmed().select_related("successor__plan"),
+                to_attr="later_links",
+            ),
+        )
+
     def with_status_in(self, period) -> ActionLineQuerySet:
         """Lines with ``status_in_period``: the pk of their status confirmed for ``period``, else None."""
         from .tracking import PeriodStatus
@@ -574,6 +595,38 @@ class ActionLine(Bilingual):
         """
         return "; ".join(f"{owner.organisation.acronym} ({owner.role})" for owner in self.owners)
 
+    def _links(self, attribute: str) -> list:
+        """``earlier_links`` or ``later_links`` of ``with_links()``; read again when the line did not
+        come from it."""
+        if not hasattr(self, attribute):
+            return getattr(ActionLine.objects.with_links().get(pk=self.pk), attribute)
+        return getattr(self, attribute)
+
+    def predecessors(self) -> list[str]:
+        """The addresses of the lines this line continues (confirmed links), in plan and code order."""
+        from .continuity import LineLink
+
+        links = [link for link in self._links("earlier_links") if link.state == LineLink.State.CONFIRMED]
+        return [link.predecessor.address for link in sorted(links, key=lambda link: link.predecessor.order)]
+
+    def suggested_predecessors(self) -> list[tuple[str, float | None]]:
+        """The addresses of the lines suggested as continued by this one, with their scores, best first."""
+        from .continuity import LineLink
+
+        links = [link for link in self._links("earlier_links") if link.state == LineLink.State.SUGGESTED]
+        links.sort(key=lambda link: (-(link.score or 0), link.predecessor.order))
+        return [(link.predecessor.address, link.score) for link in links]
+
+    def successors(self) -> list[str]:
+        """The addresses of the lines that continue this one (confirmed links), in plan and code order."""
+        links = self._links("later_links")
+        return [link.successor.address for link in sorted(links, key=lambda link: link.successor.order)]
+
+    @property
+    def order(self) -> tuple:
+        """Where the line sorts among the lines of several plans: the older plan first, then in code order."""
+        return (self.plan.first_year, self.plan.code, self.sort_key)
+
     def mark_missing_from_source(self) -> None:
         self.missing_from_source_since = timezone.now()
         self.save(update_fields=["missing_from_source_since"])
@@ -582,9 +635,12 @@ class ActionLine(Bilingual):
         """The line as one record, for the exports.
 
         ``status`` is the current status's code or None, ``owners`` a list of
-        ``{"acronym", "role"}``, lead first. ``flat`` makes every value a text, for CSV: the
-        code or "", and ``owners_text``. Take the lines from ``with_structure()``,
-        ``with_current_status()`` and ``with_owners()`` to keep the queries few.
+        ``{"acronym", "role"}``, lead first. ``predecessors`` and ``successors`` are the
+        "plan-code:line-code" of the lines linked by confirmed links, ``suggested_predecessors``
+        ``{"line", "score"}`` of the suggested ones, best first. ``flat`` makes every value a
+        text, for CSV: the code or "", ``owners_text``, the lines joined by "; " and each
+        suggestion as "line (score)". Take the lines from ``with_structure()``,
+        ``with_current_status()``, ``with_owners()`` and ``with_links()`` to keep the queries few.
         """
         status = self.current_status
         code = status.code if status else None
@@ -592,6 +648,13 @@ class ActionLine(Bilingual):
             owners: Any = self.owners_text
         else:
             owners = [{"acronym": owner.organisation.acronym, "role": owner.role} for owner in self.owners]
+        predecessors, successors = self.predecessors(), self.successors()
+        suggested: Any = [
+            {"line": address, "score": score} for address, score in self.suggested_predecessors()
+        ]
+        if flat:
+            predecessors, successors = "; ".join(predecessors), "; ".join(successors)
+            suggested = "; ".join(f"{item['line']} ({item['score']:.2f})" for item in suggested)
         record = {
             "plan": self.plan.code,
             "code": self.code,
@@ -609,6 +672,9 @@ class ActionLine(Bilingual):
             "in_source": "no" if self.missing_from_source_since else "yes",
             "status": (code or "") if flat else code,
             "owners": owners,
+            "predecessors": predecessors,
+            "successors": successors,
+            "suggested_predecessors": suggested,
         }
         assert list(record) == EXPORT_FIELDS
         return record

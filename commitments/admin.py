@@ -20,6 +20,7 @@ from .models import (
     ReportingPeriod,
     Status,
     StatusUpdate,
+    Target,
 )
 
 
@@ -221,3 +222,10 @@ class LineLinkAdmin(SimpleHistoryAdmin):
     list_filter = ["state", "predecessor__plan", "successor__plan"]
     list_select_related = ["predecessor__plan", "successor__plan"]
     raw_id_fields = ["predecessor", "successor"]
+
+
+@admin.register(Target)
+class TargetAdmin(SimpleHistoryAdmin):
+    list_display = ["line", "key", "value", "unit", "starts_on", "ends_on"]
+    list_select_related = ["line__plan"]
+    raw_id_fields = ["line"]

@@ -1,6 +1,6 @@
 """The commitments app's models: the plans and their text, and their tracking."""
 
-from .continuity import LineLink
+from .continuity import LineLink, Target
 from .logins import LoginAttempt
 from .people import Person, PersonChange, Role
 from .plans import (
@@ -56,6 +56,7 @@ __all__ = [
     "Role",
     "Status",
     "StatusUpdate",
+    "Target",
     "UpdateTransition",
     "interface_language",
 ]

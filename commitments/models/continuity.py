@@ -136,3 +136,45 @@ class LineLink(models.Model):
             if link.state != cls.State.CONFIRMED:
                 link.confirm(by=by)
         return link
+
+
+class Target(models.Model):
+    """A quantified target of a line: what is counted, in which unit, how many by when.
+
+    Seeded from ``seeds/targets.toml``, which quotes the words of the line each target comes from
+    (``commitments.targets``). Values are whole numbers: every target of the plans so far counts
+    doses, dollars, technologies or people.
+    """
+
+    line = models.ForeignKey(ActionLine, on_delete=models.CASCADE, related_name="targets")
+    key = models.SlugField(_("key"), max_length=60, help_text=_("Names the target in the seeds file."))
+    measure_en = models.CharField(_("what is counted (English)"), max_length=200)
+    measure_zh = models.CharField(_("what is counted (Chinese)"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=20)
+    value = models.PositiveBigIntegerField(_("target value"))
+    baseline = models.PositiveBigIntegerField(_("baseline"), default=0)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    quote = models.TextField(_("words of the line it comes from"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["line", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["line", "key"], name="target_key_unique_in_line"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gt=models.F("starts_on")), name="target_ends_after_start"
+            ),
+        ]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+
+    def __str__(self) -> str:
+        return f"{self.line.address} {self.key}: {self.value} {self.unit}"
+
+    def export_record(self) -> dict:
+        return {
+            "key": self.key, "measure_en": self.measure_en, "measure_zh": self.measure_zh, "unit": self.unit,
+            "value": self.value, "baseline": self.baseline, "starts_on": self.starts_on.isoformat(),
+            "ends_on": self.ends_on.isoformat(), "quote": self.quote,
+        }  # fmt: skip

@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # tracking.py imports this module, so its models are imported
 EXPORT_FIELDS = [
     "plan", "code", "label", "part", "part_title_en", "part_title_zh", "area", "area_title_en",
     "area_title_zh", "heading_en", "heading_zh", "text_en", "text_zh", "in_source", "status", "owners",
-    "predecessors", "successors", "suggested_predecessors",
+    "predecessors", "successors", "suggested_predecessors", "targets",
 ]  # fmt: skip
 
 
@@ -483,6 +483,10 @@ class ActionLineQuerySet(models.QuerySet):
             ),
         )
 
+    def with_targets(self) -> ActionLineQuerySet:
+        """Lines with their quantified targets prefetched: one query more."""
+        return self.prefetch_related("targets")
+
     def with_status_in(self, period) -> ActionLineQuerySet:
         """Lines with ``status_in_period``: the pk of their status confirmed for ``period``, else None."""
         from .tracking import PeriodStatus
@@ -639,8 +643,10 @@ class ActionLine(Bilingual):
         "plan-code:line-code" of the lines linked by confirmed links, ``suggested_predecessors``
         ``{"line", "score"}`` of the suggested ones, best first. ``flat`` makes every value a
         text, for CSV: the code or "", ``owners_text``, the lines joined by "; " and each
-        suggestion as "line (score)". Take the lines from ``with_structure()``,
-        ``with_current_status()``, ``with_owners()`` and ``with_links()`` to keep the queries few.
+        suggestion as "line (score)"; ``targets`` each target's ``Target.export_record()``, as
+        "key: value unit (start/end)" when flat. Take the lines from ``with_structure()``,
+        ``with_current_status()``, ``with_owners()``, ``with_links()`` and ``with_targets()`` to
+        keep the queries few.
         """
         status = self.current_status
         code = status.code if status else None
@@ -655,6 +661,12 @@ class ActionLine(Bilingual):
         if flat:
             predecessors, successors = "; ".join(predecessors), "; ".join(successors)
             suggested = "; ".join(f"{item['line']} ({item['score']:.2f})" for item in suggested)
+        targets: Any = [target.export_record() for target in self.targets.all()]
+        if flat:
+            targets = "; ".join(
+                f"{item['key']}: {item['value']} {item['unit']} ({item['starts_on']}/{item['ends_on']})"
+                for item in targets
+            )
         record = {
             "plan": self.plan.code,
             "code": self.code,
@@ -675,6 +687,7 @@ class ActionLine(Bilingual):
             "predecessors": predecessors,
             "successors": successors,
             "suggested_predecessors": suggested,
+            "targets": targets,
         }
         assert list(record) == EXPORT_FIELDS
         return record

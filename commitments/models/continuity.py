@@ -53,7 +53,10 @@ class LineLinkQuerySet(models.QuerySet):
         with transaction.atomic():
             suggestions = list(self.suggested().select_for_update().order_by("pk"))
             for link in suggestions:
-                link.confirm(by=by) if decision == "confirm" else link.reject(by=by)
+                if decision == "confirm":
+                    link.confirm(by=by)
+                else:
+                    link.reject(by=by)
         return len(suggestions)
 
 

@@ -9,6 +9,7 @@ from .models import (
     Area,
     Evidence,
     Fund,
+    LineLink,
     Organisation,
     Ownership,
     Part,
@@ -19,6 +20,7 @@ from .models import (
     ReportingPeriod,
     Status,
     StatusUpdate,
+    Target,
 )
 
 
@@ -212,3 +214,18 @@ class ReportEditionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(LineLink)
+class LineLinkAdmin(SimpleHistoryAdmin):
+    list_display = ["predecessor", "successor", "state", "score"]
+    list_filter = ["state", "predecessor__plan", "successor__plan"]
+    list_select_related = ["predecessor__plan", "successor__plan"]
+    raw_id_fields = ["predecessor", "successor"]
+
+
+@admin.register(Target)
+class TargetAdmin(SimpleHistoryAdmin):
+    list_display = ["line", "key", "value", "unit", "starts_on", "ends_on"]
+    list_select_related = ["line__plan"]
+    raw_id_fields = ["line"]

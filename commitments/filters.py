@@ -17,6 +17,7 @@ from .converters import as_id
 from .models import (
     ActionLine,
     Area,
+    LineLink,
     Organisation,
     Ownership,
     Part,
@@ -262,3 +263,29 @@ class SuggestionFilter(django_filters.FilterSet):
         fields["area"].queryset = Area.objects.filter(lines__ownerships__in=waiting).distinct()
         fields["organisation"].queryset = Organisation.objects.with_suggestions()
         fields["organisation"].label_from_instance = lambda organisation: organisation.choice_label
+
+
+class LinkFilter(django_filters.FilterSet):
+    """The continuity page's filters: the later line's pillar, the earlier line's plan; each list
+    offers only what has suggestions waiting."""
+
+    part = django_filters.ModelChoiceFilter(
+        widget=PlainSelect, label=_("Pillar"), queryset=Part.objects.none(), field_name="successor__part",
+        empty_label=ANY,
+    )  # fmt: skip
+    earlier = django_filters.ModelChoiceFilter(
+        widget=PlainSelect, label=_("Earlier plan"), queryset=Plan.objects.none(),
+        field_name="predecessor__plan", to_field_name="code", empty_label=ANY,
+    )  # fmt: skip
+
+    class Meta:
+        model = LineLink
+        fields: list[str] = []  # all declared above
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        waiting = LineLink.objects.suggested()
+        fields = self.form.fields
+        fields["part"].queryset = Part.objects.filter(lines__predecessor_links__in=waiting).distinct()
+        fields["earlier"].queryset = Plan.objects.filter(lines__successor_links__in=waiting).distinct()
+        fields["earlier"].label_from_instance = lambda plan: plan.short_name

@@ -20,6 +20,7 @@ from .models import (
     Area,
     EditionFile,
     Evidence,
+    LineLink,
     Organisation,
     Ownership,
     PeriodStatus,
@@ -417,6 +418,58 @@ class SuggestionDecisionForm(forms.Form):
     def decide(self, *, by) -> int:
         chosen = Ownership.objects.filter(pk__in=[o.pk for o in self.cleaned_data["suggestions"]])
         return chosen.decide(self.cleaned_data["decision"], by=by, roles=self.cleaned_data["roles"])
+
+
+class LinkDecisionForm(forms.Form):
+    """Several suggested links confirmed or rejected at once."""
+
+    links = ChoiceOfIds(
+        queryset=LineLink.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Select at least one suggested link.")},
+    )
+    decision = forms.ChoiceField(choices=[("confirm", _("Confirm")), ("reject", _("Reject"))])
+
+    def decide(self, *, by) -> int:
+        chosen = LineLink.objects.filter(pk__in=[link.pk for link in self.cleaned_data["links"]])
+        return chosen.decide(self.cleaned_data["decision"], by=by)
+
+
+class LineLinkForm(forms.Form):
+    """A link the secretariat makes itself: each line chosen by its plan and code."""
+
+    earlier_plan = forms.ModelChoiceField(label=_("Earlier plan"), queryset=Plan.objects.all())
+    earlier_code = forms.CharField(label=_("Code of the earlier line"), max_length=20)
+    later_plan = forms.ModelChoiceField(label=_("Later plan"), queryset=Plan.objects.all())
+    later_code = forms.CharField(label=_("Code of the later line"), max_length=20)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("earlier_plan", "later_plan"):
+            self.fields[name].label_from_instance = lambda plan: plan.short_name
+
+    def clean(self):
+        cleaned = super().clean()
+        for side in ("earlier", "later"):
+            plan, code = cleaned.get(f"{side}_plan"), cleaned.get(f"{side}_code", "").strip().rstrip(".")
+            if plan is None or not code:
+                continue
+            found = ActionLine.objects.with_structure().filter(plan=plan, code=code).first()
+            if found is None:
+                self.add_error(
+                    f"{side}_code",
+                    _("%(plan)s has no line %(code)s.") % {"plan": plan.short_name, "code": code},
+                )
+            cleaned[side] = found
+        if cleaned.get("earlier") and cleaned.get("later"):
+            try:
+                LineLink.check_pair(cleaned["earlier"], cleaned["later"])
+            except forms.ValidationError as error:
+                self.add_error("later_plan", error)
+        return cleaned
+
+    def save(self, *, by) -> LineLink:
+        return LineLink.link(self.cleaned_data["earlier"], self.cleaned_data["later"], by=by)
 
 
 class ReminderForm(forms.Form):

@@ -3,6 +3,7 @@ from django.urls import path, register_converter
 from .converters import IdConverter
 from .views import (
     accounts,
+    continuity,
     dashboard,
     home,
     owners,
@@ -55,6 +56,9 @@ urlpatterns = [
     path("owners/suggestions/", owners.owner_suggestions, name="owner-suggestions"),
     path("owners/suggestions/decide/", owners.suggestions_decide, name="owner-suggestions-decide"),
     path("owners/areas/assign/", owners.area_assign, name="owner-area-assign"),
+    path("continuity/", continuity.continuity_links, name="continuity-links"),
+    path("continuity/decide/", continuity.links_decide, name="continuity-decide"),
+    path("continuity/link/", continuity.link_make, name="continuity-link"),
     path("reminders/", reminders.reminders, name="reminders"),
     path("reminders/send/", reminders.reminders_send, name="reminders-send"),
     path("lines/<id:line>/owners/", running.owner_add, name="owner-add"),

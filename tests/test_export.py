@@ -93,11 +93,12 @@ def test_csv_export_gives_the_status_code_and_the_owners_as_text(tracked_lines):
 
 
 @pytest.mark.parametrize("format", ["json", "csv"])
-def test_the_export_takes_four_queries_however_many_lines_have_owners_and_statuses(
+def test_the_export_takes_seven_queries_however_many_lines_have_owners_and_statuses(
     tracked_lines, format, django_assert_max_num_queries
 ):
-    # The plan, its lines, their confirmed statuses and their confirmed owners.
-    with django_assert_max_num_queries(4):
+    # The plan, its lines, their confirmed statuses, their confirmed owners, and their links to
+    # earlier and to later lines, and their targets.
+    with django_assert_max_num_queries(7):
         export("--plan", "poa-2026-2030", "--format", format)
 
 

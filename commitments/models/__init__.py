@@ -1,5 +1,6 @@
 """The commitments app's models: the plans and their text, and their tracking."""
 
+from .continuity import LineLink, Target
 from .logins import LoginAttempt
 from .people import Person, PersonChange, Role
 from .plans import (
@@ -37,6 +38,7 @@ __all__ = [
     "EditionFile",
     "Evidence",
     "Fund",
+    "LineLink",
     "Localized",
     "LoginAttempt",
     "Organisation",
@@ -55,6 +57,7 @@ __all__ = [
     "Role",
     "Status",
     "StatusUpdate",
+    "Target",
     "UpdateTransition",
     "interface_language",
 ]

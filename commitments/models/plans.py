@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # tracking.py imports this module, so its models are imported
 EXPORT_FIELDS = [
     "plan", "code", "label", "part", "part_title_en", "part_title_zh", "area", "area_title_en",
     "area_title_zh", "heading_en", "heading_zh", "text_en", "text_zh", "in_source", "status", "owners",
+    "predecessors", "successors", "suggested_predecessors", "targets",
 ]  # fmt: skip
 
 
@@ -148,6 +149,10 @@ class PlanQuerySet(models.QuerySet):
         """The plan the register, dashboard and report open on (``Plan.default_among``)."""
         return Plan.default_among(self.with_line_counts())
 
+    def preceding(self, plan: Plan) -> list[Plan]:
+        """The plans whose lines ``plan`` may continue (``Plan.precedes``), oldest first; plans are few."""
+        return [earlier for earlier in self.order_by("first_year", "code") if earlier.precedes(plan)]
+
 
 class Plan(Bilingual):
     class Kind(models.TextChoices):
@@ -212,6 +217,11 @@ class Plan(Bilingual):
     @property
     def is_translated(self) -> bool:
         return bool(self.title_en and self.title_zh)
+
+    def precedes(self, other: Plan) -> bool:
+        """Whether this plan ends before ``other`` starts, so that ``other``'s lines may continue its
+        lines. A joint statement has no last year: it ends the year it is made."""
+        return (self.last_year or self.first_year) < other.first_year
 
     def outline(self) -> list[tuple[Part, list[tuple[Area | None, list[ActionLine]]]]]:
         """Parts with their sections in document order, in three queries.
@@ -449,6 +459,52 @@ class ActionLineQuerySet(models.QuerySet):
             models.Prefetch("ownerships", queryset=chosen, to_attr="suggestions")
         )
 
+    def with_link_suggestions(self, links) -> ActionLineQuerySet:
+        """The later lines of ``links`` (continuity links), each with them as ``link_suggestions``,
+        best first, with their earlier lines and plans."""
+        chosen = links.best_first().select_related("predecessor__plan")
+        return self.filter(models.Exists(chosen.filter(successor=models.OuterRef("pk")))).prefetch_related(
+            models.Prefetch("predecessor_links", queryset=chosen, to_attr="link_suggestions")
+        )
+
+    def continued_by(self, line: ActionLine) -> ActionLineQuerySet:
+        """The earlier lines ``line`` continues: confirmed links only."""
+        from .continuity import LineLink
+
+        links = LineLink.objects.confirmed().filter(successor=line, predecessor=models.OuterRef("pk"))
+        return self.filter(models.Exists(links))
+
+    def continuing(self, line: ActionLine) -> ActionLineQuerySet:
+        """The later lines that continue ``line``: confirmed links only."""
+        from .continuity import LineLink
+
+        links = LineLink.objects.confirmed().filter(predecessor=line, successor=models.OuterRef("pk"))
+        return self.filter(models.Exists(links))
+
+    def with_links(self) -> ActionLineQuerySet:
+        """Lines with their continuity links, each with the other line and its plan: ``earlier_links``
+        (confirmed and suggested) and ``later_links`` (confirmed). Two queries more, whatever the
+        number of lines; ``line.predecessors()``, ``successors()`` and ``suggested_predecessors()``
+        read from them."""
+        from .continuity import LineLink
+
+        return self.prefetch_related(
+            models.Prefetch(
+                "predecessor_links",
+                LineLink.objects.exclude(state=LineLink.State.REJECTED).select_related("predecessor__plan"),
+                to_attr="earlier_links",
+            ),
+            models.Prefetch(
+                "successor_links",
+                LineLink.objects.confirmed().select_related("successor__plan"),
+                to_attr="later_links",
+            ),
+        )
+
+    def with_targets(self) -> ActionLineQuerySet:
+        """Lines with their quantified targets prefetched: one query more."""
+        return self.prefetch_related("targets")
+
     def with_status_in(self, period) -> ActionLineQuerySet:
         """Lines with ``status_in_period``: the pk of their status confirmed for ``period``, else None."""
         from .tracking import PeriodStatus
@@ -501,6 +557,11 @@ class ActionLine(Bilingual):
 
     def get_absolute_url(self) -> str:
         return reverse("commitments:line-detail", args=[self.plan.code, self.code])
+
+    @property
+    def address(self) -> str:
+        """The line named across plans, as the exports name it: "poa-2026-2030:2.8.1"."""
+        return f"{self.plan.code}:{self.code}"
 
     @property
     def localized_text(self) -> Localized:
@@ -556,6 +617,38 @@ class ActionLine(Bilingual):
         """
         return "; ".join(f"{owner.organisation.acronym} ({owner.role})" for owner in self.owners)
 
+    def _links(self, attribute: str) -> list:
+        """``earlier_links`` or ``later_links`` of ``with_links()``; read again when the line did not
+        come from it."""
+        if not hasattr(self, attribute):
+            return getattr(ActionLine.objects.with_links().get(pk=self.pk), attribute)
+        return getattr(self, attribute)
+
+    def predecessors(self) -> list[str]:
+        """The addresses of the lines this line continues (confirmed links), in plan and code order."""
+        from .continuity import LineLink
+
+        links = [link for link in self._links("earlier_links") if link.state == LineLink.State.CONFIRMED]
+        return [link.predecessor.address for link in sorted(links, key=lambda link: link.predecessor.order)]
+
+    def suggested_predecessors(self) -> list[tuple[str, float | None]]:
+        """The addresses of the lines suggested as continued by this one, with their scores, best first."""
+        from .continuity import LineLink
+
+        links = [link for link in self._links("earlier_links") if link.state == LineLink.State.SUGGESTED]
+        links.sort(key=lambda link: (-(link.score or 0), link.predecessor.order))
+        return [(link.predecessor.address, link.score) for link in links]
+
+    def successors(self) -> list[str]:
+        """The addresses of the lines that continue this one (confirmed links), in plan and code order."""
+        links = self._links("later_links")
+        return [link.successor.address for link in sorted(links, key=lambda link: link.successor.order)]
+
+    @property
+    def order(self) -> tuple:
+        """Where the line sorts among the lines of several plans: the older plan first, then in code order."""
+        return (self.plan.first_year, self.plan.code, self.sort_key)
+
     def mark_missing_from_source(self) -> None:
         self.missing_from_source_since = timezone.now()
         self.save(update_fields=["missing_from_source_since"])
@@ -564,9 +657,14 @@ class ActionLine(Bilingual):
         """The line as one record, for the exports.
 
         ``status`` is the current status's code or None, ``owners`` a list of
-        ``{"acronym", "role"}``, lead first. ``flat`` makes every value a text, for CSV: the
-        code or "", and ``owners_text``. Take the lines from ``with_structure()``,
-        ``with_current_status()`` and ``with_owners()`` to keep the queries few.
+        ``{"acronym", "role"}``, lead first. ``predecessors`` and ``successors`` are the
+        "plan-code:line-code" of the lines linked by confirmed links, ``suggested_predecessors``
+        ``{"line", "score"}`` of the suggested ones, best first. ``flat`` makes every value a
+        text, for CSV: the code or "", ``owners_text``, the lines joined by "; " and each
+        suggestion as "line (score)"; ``targets`` each target's ``Target.export_record()``, as
+        "key: value unit (start/end)" when flat. Take the lines from ``with_structure()``,
+        ``with_current_status()``, ``with_owners()``, ``with_links()`` and ``with_targets()`` to
+        keep the queries few.
         """
         status = self.current_status
         code = status.code if status else None
@@ -574,6 +672,19 @@ class ActionLine(Bilingual):
             owners: Any = self.owners_text
         else:
             owners = [{"acronym": owner.organisation.acronym, "role": owner.role} for owner in self.owners]
+        predecessors, successors = self.predecessors(), self.successors()
+        suggested: Any = [
+            {"line": address, "score": score} for address, score in self.suggested_predecessors()
+        ]
+        if flat:
+            predecessors, successors = "; ".join(predecessors), "; ".join(successors)
+            suggested = "; ".join(f"{item['line']} ({item['score']:.2f})" for item in suggested)
+        targets: Any = [target.export_record() for target in self.targets.all()]
+        if flat:
+            targets = "; ".join(
+                f"{item['key']}: {item['value']} {item['unit']} ({item['starts_on']}/{item['ends_on']})"
+                for item in targets
+            )
         record = {
             "plan": self.plan.code,
             "code": self.code,
@@ -591,6 +702,10 @@ class ActionLine(Bilingual):
             "in_source": "no" if self.missing_from_source_since else "yes",
             "status": (code or "") if flat else code,
             "owners": owners,
+            "predecessors": predecessors,
+            "successors": successors,
+            "suggested_predecessors": suggested,
+            "targets": targets,
         }
         assert list(record) == EXPORT_FIELDS
         return record

@@ -42,10 +42,19 @@ def line_detail(request, plan: str, code: str):
         "in_progress": [u for u in updates if u.state != StatusUpdate.State.APPROVED],
         "reports": reports_of(request.user, ownerships, open_period, updates),
         "history": line_history(line, updates),
+        "continues": linked(ActionLine.objects.continued_by(line)),
+        "continued_by": linked(ActionLine.objects.continuing(line)),
         "owner_form": OwnerForm(),
         "decision_form": OwnershipDecisionForm(),
     }
     return render(request, "commitments/line_detail.html", context)
+
+
+def linked(lines) -> list[ActionLine]:
+    """Lines of other plans linked to a line, with their plan and their last confirmed status."""
+    return list(
+        lines.with_structure().with_current_status().order_by("plan__first_year", "plan__code", "sort_key")
+    )
 
 
 def reports_of(user, ownerships, period, updates) -> list[tuple[Ownership, StatusUpdate | None]]:

@@ -10,8 +10,9 @@ from commitments.models import EXPORT_FIELDS, ActionLine, Plan
 
 class Command(BaseCommand):
     help = (
-        "Export every action line of a plan, in document order, with its current status and confirmed "
-        "owners, as JSON or CSV (UTF-8, opens in Excel)."
+        "Export every action line of a plan, in document order, with its current status, confirmed "
+        "owners, the lines of other plans it continues or is continued by, and its targets, as JSON "
+        "or CSV (UTF-8, opens in Excel)."
     )
 
     def add_arguments(self, parser):
@@ -29,6 +30,8 @@ class Command(BaseCommand):
             .with_structure()
             .with_current_status()
             .with_owners()
+            .with_links()
+            .with_targets()
             .in_code_order()
         )
         records = [line.export_record(flat=format == "csv") for line in lines]

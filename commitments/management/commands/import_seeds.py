@@ -5,12 +5,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from commitments.importer import import_seeds
 from commitments.owners import OrganisationsFileError, import_organisations
+from commitments.targets import TargetsFileError, load_targets
 
 
 class Command(BaseCommand):
     help = (
         "Import the source documents listed in seeds/documents.toml, then the organisations of "
-        "seeds/organisations.toml and the owners they suggest for the lines that name them. Safe to "
+        "seeds/organisations.toml and the owners they suggest for the lines that name them, then the "
+        "quantified targets of seeds/targets.toml, each checked against the words it quotes. Safe to "
         "run again: it never deletes, keeps staff edits and decisions, and reports what changed."
     )
 
@@ -37,7 +39,18 @@ class Command(BaseCommand):
             failures.append(f"{error} — nothing loaded from this file.")
         for line in organisations.lines() if organisations else []:
             self.stdout.write(line)
-        changed = any(report.changed for report in reports) or (organisations and organisations.changed)
+        try:
+            targets = load_targets(seeds, only=plans)
+        except TargetsFileError as error:
+            targets = None
+            failures.append(f"{error} — no target loaded.")
+        if targets:
+            self.stdout.write(targets.line())
+        changed = (
+            any(report.changed for report in reports)
+            or (organisations and organisations.changed)
+            or (targets and (targets.created or targets.updated))
+        )
         if reports and not changed:
             self.stdout.write(self.style.SUCCESS("Nothing changed."))
         if failures:

@@ -1,0 +1,183 @@
+"""Continuity: which lines of a later plan carry forward which lines of an earlier one.
+
+A link joins a predecessor line (of an earlier plan, an annex or a joint statement) to a
+successor line, many to many: a new line may merge old ones, an old one may split. The tracker
+suggests links by the similarity of the Chinese texts (``commitments.continuity``), with a
+score; the secretariat confirms or rejects them, or links two lines itself.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .plans import ActionLine, Part, Plan
+
+DECIDE_LINKS = "commitments.decide_linelink"
+
+
+class LineLinkQuerySet(models.QuerySet):
+    def suggested(self) -> LineLinkQuerySet:
+        return self.filter(state=LineLink.State.SUGGESTED)
+
+    def confirmed(self) -> LineLinkQuerySet:
+        return self.filter(state=LineLink.State.CONFIRMED)
+
+    def into_plan(self, plan: Plan) -> LineLinkQuerySet:
+        """Links whose successor is a line of ``plan``."""
+        return self.filter(successor__plan=plan)
+
+    def from_plan(self, plan: Plan) -> LineLinkQuerySet:
+        """Links whose predecessor is a line of ``plan``."""
+        return self.filter(predecessor__plan=plan)
+
+    def in_part(self, part: Part) -> LineLinkQuerySet:
+        """Links whose successor is in ``part`` (a pillar of the later plan)."""
+        return self.filter(successor__part=part)
+
+    def best_first(self) -> LineLinkQuerySet:
+        return self.order_by(
+            models.F("score").desc(nulls_last=True), "predecessor__plan", "predecessor__sort_key"
+        )
+
+    def decide(self, decision: str, *, by) -> int:
+        """Confirm or reject the suggestions among these links, in one transaction.
+
+        Returns how many were decided: a suggestion another officer decided meanwhile is left as
+        that officer decided it.
+        """
+        with transaction.atomic():
+            suggestions = list(self.suggested().select_for_update().order_by("pk"))
+            for link in suggestions:
+                if decision == "confirm":
+                    link.confirm(by=by)
+                else:
+                    link.reject(by=by)
+        return len(suggestions)
+
+
+class LineLink(models.Model):
+    """A line of a later plan continuing a line of an earlier one."""
+
+    class State(models.TextChoices):
+        SUGGESTED = "suggested", _("Suggested")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REJECTED = "rejected", _("Rejected")
+
+    predecessor = models.ForeignKey(
+        ActionLine, verbose_name=_("earlier line"), on_delete=models.CASCADE, related_name="successor_links"
+    )
+    successor = models.ForeignKey(
+        ActionLine, verbose_name=_("later line"), on_delete=models.CASCADE, related_name="predecessor_links"
+    )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.SUGGESTED)
+    # The similarity of the two Chinese texts, 0 to 1, when the tracker suggested the link.
+    score = models.FloatField(_("similarity"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = LineLinkQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="one_link_per_pair"),
+            models.CheckConstraint(
+                condition=~models.Q(predecessor=models.F("successor")), name="link_joins_two_lines"
+            ),
+        ]
+        permissions = [("decide_linelink", _("Can confirm, reject and make links between lines of plans"))]
+        verbose_name = _("continuity link")
+        verbose_name_plural = _("continuity links")
+
+    def __str__(self) -> str:
+        return f"{self.predecessor.address} → {self.successor.address}"
+
+    def confirm(self, *, by) -> None:
+        self.state, self.decided_by, self.decided_at = self.State.CONFIRMED, by, timezone.now()
+        self.save(update_fields=["state", "decided_by", "decided_at"])
+
+    def reject(self, *, by) -> None:
+        self.state, self.decided_by, self.decided_at = self.State.REJECTED, by, timezone.now()
+        self.save(update_fields=["state", "decided_by", "decided_at"])
+
+    @staticmethod
+    def check_pair(predecessor: ActionLine, successor: ActionLine) -> None:
+        """Refuse a link unless the earlier line's plan ends before the later line's plan starts."""
+        if not predecessor.plan.precedes(successor.plan):
+            raise ValidationError(
+                _("%(earlier)s does not end before %(later)s starts: its lines cannot be continued there.")
+                % {"earlier": predecessor.plan.short_name, "later": successor.plan.short_name},
+                code="plan_not_earlier",
+            )
+
+    @classmethod
+    def link(cls, predecessor: ActionLine, successor: ActionLine, *, by) -> LineLink:
+        """Link two lines as the secretariat decides, where the tracker suggested nothing or
+        a link was rejected: the link is created, or the existing one confirmed, in one transaction.
+
+        Raises ValidationError (``check_pair``) when the earlier line's plan does not end before
+        the later one's starts.
+        """
+        cls.check_pair(predecessor, successor)
+        with transaction.atomic():
+            link = (
+                cls.objects.select_for_update().filter(predecessor=predecessor, successor=successor).first()
+            )
+            if link is None:
+                try:
+                    with transaction.atomic():
+                        link = cls.objects.create(predecessor=predecessor, successor=successor)
+                except IntegrityError:  # made by another officer since the look-up
+                    link = cls.objects.get(predecessor=predecessor, successor=successor)
+            if link.state != cls.State.CONFIRMED:
+                link.confirm(by=by)
+        return link
+
+
+class Target(models.Model):
+    """A quantified target of a line: what is counted, in which unit, how many by when.
+
+    Seeded from ``seeds/targets.toml``, which quotes the words of the line each target comes from
+    (``commitments.targets``). Values are whole numbers: every target of the plans so far counts
+    doses, dollars, technologies or people.
+    """
+
+    line = models.ForeignKey(ActionLine, on_delete=models.CASCADE, related_name="targets")
+    key = models.SlugField(_("key"), max_length=60, help_text=_("Names the target in the seeds file."))
+    measure_en = models.CharField(_("what is counted (English)"), max_length=200)
+    measure_zh = models.CharField(_("what is counted (Chinese)"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=20)
+    value = models.PositiveBigIntegerField(_("target value"))
+    baseline = models.PositiveBigIntegerField(_("baseline"), default=0)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    quote = models.TextField(_("words of the line it comes from"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["line", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["line", "key"], name="target_key_unique_in_line"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gt=models.F("starts_on")), name="target_ends_after_start"
+            ),
+        ]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+
+    def __str__(self) -> str:
+        return f"{self.line.address} {self.key}: {self.value} {self.unit}"
+
+    def export_record(self) -> dict:
+        return {
+            "key": self.key, "measure_en": self.measure_en, "measure_zh": self.measure_zh, "unit": self.unit,
+            "value": self.value, "baseline": self.baseline, "starts_on": self.starts_on.isoformat(),
+            "ends_on": self.ends_on.isoformat(), "quote": self.quote,
+        }  # fmt: skip

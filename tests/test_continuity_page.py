@@ -75,9 +75,9 @@ def test_the_page_costs_the_same_few_queries_whatever_the_number_of_lines_and_li
     client, secretariat, django_assert_num_queries
 ):
     client = signed_in(client, secretariat)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         full = client.get(PAGE)
-    with django_assert_num_queries(16):  # more: the filters look up the plan and the pillar chosen
+    with django_assert_num_queries(14):  # more: the filters look up the plan and the pillar chosen
         few = client.get(PAGE, {"earlier": STATEMENT, "part": line(NEW, "2.10.3").part_id})
     assert len(full.context["page"].object_list) == 20 > len(few.context["page"].object_list)
 

@@ -17,6 +17,7 @@ $(VENV)/.installed: requirements.txt
 setup: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py import_seeds
+	$(PY) manage.py suggest_links
 	$(PY) manage.py create_demo_accounts $(if $(NO_DEMO),--no-demo)
 
 # `make run` serves as a deployment would (DEBUG off: the app's own error pages, static files from

@@ -456,8 +456,12 @@ class ReportingPeriod(Localizable, models.Model):
 
     def previous(self) -> ReportingPeriod | None:
         """The plan's period that ends last before this one starts; None for its first period."""
-        earlier = ReportingPeriod.objects.for_plan(self.plan_id).filter(ends_on__lte=self.starts_on)
-        return earlier.order_by("-ends_on", "-starts_on").first()
+        return self.previous_among(ReportingPeriod.objects.for_plan(self.plan_id))
+
+    def previous_among(self, periods) -> ReportingPeriod | None:
+        """The rule of ``previous``, among ``periods`` (the plan's) already read."""
+        earlier = [period for period in periods if period.ends_on <= self.starts_on]
+        return max(earlier, key=lambda period: (period.ends_on, period.starts_on), default=None)
 
 
 class Status(Localizable, models.Model):

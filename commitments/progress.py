@@ -34,11 +34,6 @@ from .models.plans import NO_STATUS, NO_UPDATE, REPORTED, ActionLineQuerySet
 Key = tuple[int, int | None]
 
 
-def register_url(plan: Plan, period: ReportingPeriod, **filters: object) -> str:
-    """The register showing the plan's lines behind a number: its GET parameters, None left out."""
-    return with_filters(register_base_url(plan, period), filters)
-
-
 def register_base_url(plan: Plan, period: ReportingPeriod) -> str:
     """The register showing the plan's lines in the period, to which ``with_filters`` adds."""
     return reverse("commitments:register") + "?" + urlencode({"plan": plan.code, "period": period.pk})

@@ -11,6 +11,7 @@ interface language.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -75,8 +76,15 @@ class Entry:
         return self.kind == KINDS["+"]
 
 
-def line_history(line: ActionLine, updates: list[StatusUpdate], limit: int = 100) -> list[Entry]:
-    """The latest ``limit`` changes that concern ``line``, whose ``updates`` are given."""
+def line_history(
+    line: ActionLine,
+    updates: list[StatusUpdate],
+    limit: int = 100,
+    organisations: Iterable[Organisation] = (),
+) -> list[Entry]:
+    """The latest ``limit`` changes that concern ``line``, whose ``updates`` are given (with their
+    organisations); ``organisations``: others already read, such as its owners', to name them without
+    a query."""
     update_ids = [update.pk for update in updates]
     sources = [
         (ActionLine, {"id": line.pk}),
@@ -86,7 +94,7 @@ def line_history(line: ActionLine, updates: list[StatusUpdate], limit: int = 100
         (Evidence, {"update_id__in": update_ids}),
         (PeriodStatus, {"line_id": line.pk}),
     ]
-    names = Names()
+    names = Names([*organisations, *(update.organisation for update in updates)])
     entries = []
     for model, lookup in sources:
         records = model.history.filter(**lookup).select_related("history_user").order_by("id", "history_id")
@@ -98,9 +106,14 @@ def line_history(line: ActionLine, updates: list[StatusUpdate], limit: int = 100
 class Names:
     """Statuses, organisations and funds by id, loaded once, to show a changed foreign key by name."""
 
-    def __init__(self):
+    def __init__(self, organisations: Iterable[Organisation] = ()):
         self.status = {status.pk: str(status) for status in Status.objects.all()}
-        self.organisation = dict(Organisation.objects.values_list("pk", "acronym"))
+        self.known_organisations = {organisation.pk: organisation.acronym for organisation in organisations}
+
+    @cached_property
+    def organisation(self) -> dict[int, str]:
+        # Loaded only for a history that names an organisation not given (a former owner's).
+        return dict(Organisation.objects.values_list("pk", "acronym"))
 
     @cached_property
     def fund(self) -> dict[int, str]:
@@ -111,6 +124,8 @@ class Names:
         if name in ("status_id", "proposed_id"):
             return self.status.get(value, value)
         if name == "organisation_id":
+            if value in self.known_organisations:
+                return self.known_organisations[value]
             return self.organisation.get(value, value)
         if name == "fund_id" and value is not None:
             return self.fund.get(value, value)

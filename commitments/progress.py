@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -34,11 +34,17 @@ from .models.plans import NO_STATUS, NO_UPDATE, REPORTED, ActionLineQuerySet
 Key = tuple[int, int | None]
 
 
-def register_url(plan: Plan, period: ReportingPeriod, **filters: object) -> str:
-    """The register showing the plan's lines behind a number: its GET parameters, None left out."""
-    params = {"plan": plan.code, "period": period.pk}
-    params.update((name, value) for name, value in filters.items() if value is not None)
-    return reverse("commitments:register") + "?" + urlencode(params)
+def register_base_url(plan: Plan, period: ReportingPeriod) -> str:
+    """The register showing the plan's lines in the period, to which ``with_filters`` adds."""
+    return reverse("commitments:register") + "?" + urlencode({"plan": plan.code, "period": period.pk})
+
+
+def with_filters(base_url: str, filters: dict[str, object]) -> str:
+    """``base_url`` (which has a query string) with ``filters`` added, None left out, as ``urlencode`` would:
+    the dashboard writes some 600 links a page, too many for a ``reverse()`` and ``urlencode()`` each."""
+    return base_url + "".join(
+        f"&{name}={quote_plus(str(value))}" for name, value in filters.items() if value is not None
+    )
 
 
 def signed(delta: int | None) -> str:
@@ -132,8 +138,11 @@ class PlanProgress:
     language that is active. Each property queries once, on first use.
     """
 
-    def __init__(self, plan: Plan, period: ReportingPeriod) -> None:
-        self.plan, self.period = plan, period
+    def __init__(
+        self, plan: Plan, period: ReportingPeriod, periods: list[ReportingPeriod] | None = None
+    ) -> None:
+        """``periods``: the plan's periods if already read, to find the previous one among them."""
+        self.plan, self.period, self._periods = plan, period, periods
 
     @cached_property
     def statuses(self) -> list[Status]:
@@ -141,7 +150,13 @@ class PlanProgress:
 
     @cached_property
     def previous_period(self) -> ReportingPeriod | None:
-        return self.period.previous()
+        if self._periods is None:
+            return self.period.previous()
+        return self.period.previous_among(self._periods)
+
+    @cached_property
+    def _register_url(self) -> str:
+        return register_base_url(self.plan, self.period)
 
     @property
     def lines(self) -> ActionLineQuerySet:
@@ -183,9 +198,12 @@ class PlanProgress:
     @cached_property
     def by_owner(self) -> list[OwnerRow]:
         """Organisations owning confirmed lines, those with the most lines still to report first."""
-        counts = list(
+        # Grouped by the organisation's fields too, so that the counts bring the organisation along.
+        names = [field.attname for field in Organisation._meta.concrete_fields]
+        fields = [f"organisation__{name}" for name in names]
+        counts = (
             Ownership.objects.confirmed().filter(line__in=self.lines).with_update_state_in(self.period)
-            .values("organisation").order_by()
+            .values(*fields).order_by()
             .annotate(
                 owned=Count("pk"),
                 approved=Count("pk", filter=Q(update_state=StatusUpdate.State.APPROVED)),
@@ -193,8 +211,10 @@ class PlanProgress:
                 yet_to_report=Count("pk", filter=~Ownership.objects.reported_in(self.period)),
             )
         )  # fmt: skip
-        organisations = Organisation.objects.in_bulk([row["organisation"] for row in counts])
-        rows = [self._owner_row(organisations[row["organisation"]], row) for row in counts]
+        rows = [
+            self._owner_row(Organisation.from_db(counts.db, names, [row[field] for field in fields]), row)
+            for row in counts
+        ]
         return sorted(rows, key=lambda row: (row.reported - row.owned, row.organisation.acronym))
 
     def _owner_row(self, organisation: Organisation, counts: dict[str, int]) -> OwnerRow:
@@ -288,4 +308,4 @@ class PlanProgress:
     def _url(self, filters: dict | None = None, /, **more) -> str | None:
         if filters is None:
             return None
-        return register_url(self.plan, self.period, **filters, **more)
+        return with_filters(self._register_url, filters | more)

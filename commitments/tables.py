@@ -14,6 +14,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from .models import ActionLine
+from .templatetags.commitments import status_badge
 
 SHORT = 120  # characters of a line's text shown before "more"
 MAX_PER_PAGE = 500  # more than any plan has lines
@@ -125,10 +126,7 @@ class LineTable(tables.Table):
         )  # fmt: skip
 
     def render_status(self, record: ActionLine) -> str:
-        status = self.statuses.get(record.current_status_code)
-        if status is None:
-            return format_html('<span class="status none">{}</span>', _("No status"))
-        return format_html('<span class="status" style="--status: {}">{}</span>', status.colour, status)
+        return status_badge(self.statuses.get(record.current_status_code))
 
     def order_status(self, queryset, is_descending: bool):
         order = F("current_status_order")

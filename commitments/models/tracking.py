@@ -456,8 +456,12 @@ class ReportingPeriod(Localizable, models.Model):
 
     def previous(self) -> ReportingPeriod | None:
         """The plan's period that ends last before this one starts; None for its first period."""
-        earlier = ReportingPeriod.objects.for_plan(self.plan_id).filter(ends_on__lte=self.starts_on)
-        return earlier.order_by("-ends_on", "-starts_on").first()
+        return self.previous_among(ReportingPeriod.objects.for_plan(self.plan_id))
+
+    def previous_among(self, periods) -> ReportingPeriod | None:
+        """The rule of ``previous``, among ``periods`` (the plan's) already read."""
+        earlier = [period for period in periods if period.ends_on <= self.starts_on]
+        return max(earlier, key=lambda period: (period.ends_on, period.starts_on), default=None)
 
 
 class Status(Localizable, models.Model):
@@ -539,10 +543,14 @@ class StatusUpdateQuerySet(models.QuerySet):
 
     def with_details(self) -> StatusUpdateQuerySet:
         """With activities, evidence (withdrawn too) and transitions, in four queries whatever the count."""
-        return self.with_context().prefetch_related(
-            models.Prefetch("activities", Activity.objects.select_related("fund")),
-            "evidence",
+        return self.with_activities_and_evidence().prefetch_related(
             models.Prefetch("transitions", UpdateTransition.objects.select_related("by")),
+        )
+
+    def with_activities_and_evidence(self) -> StatusUpdateQuerySet:
+        """What a line's page shows of its updates, which does not include the transitions."""
+        return self.with_context().prefetch_related(
+            models.Prefetch("activities", Activity.objects.select_related("fund")), "evidence"
         )
 
     def review_queue(self) -> StatusUpdateQuerySet:

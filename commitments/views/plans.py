@@ -24,11 +24,11 @@ def plan_detail(request, code: str):
 
 @reader_required
 def line_detail(request, plan: str, code: str):
-    line = get_object_or_404(
-        ActionLine.objects.with_structure().with_current_status(), plan__code=plan, code=code
-    )
+    line = get_object_or_404(ActionLine.objects.with_structure(), plan__code=plan, code=code)
     updates = list(
-        StatusUpdate.objects.filter(line=line).with_details().order_by("-period__ends_on", "organisation")
+        StatusUpdate.objects.filter(line=line)
+        .with_activities_and_evidence()
+        .order_by("-period__ends_on", "organisation")
     )
     ownerships = line.ownerships.exclude(state=Ownership.State.REJECTED).select_related("organisation")
     open_period = ReportingPeriod.objects.for_plan(line.plan).open().first()
@@ -41,7 +41,7 @@ def line_detail(request, plan: str, code: str):
         "approved": [u for u in updates if u.state == StatusUpdate.State.APPROVED],
         "in_progress": [u for u in updates if u.state != StatusUpdate.State.APPROVED],
         "reports": reports_of(request.user, ownerships, open_period, updates),
-        "history": line_history(line, updates),
+        "history": line_history(line, updates, organisations=[o.organisation for o in ownerships]),
         "continues": linked(ActionLine.objects.continued_by(line)),
         "continued_by": linked(ActionLine.objects.continuing(line)),
         "owner_form": OwnerForm(),

@@ -9,6 +9,7 @@ from io import StringIO
 from unittest import mock
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django.db import OperationalError
@@ -388,6 +389,12 @@ def test_a_final_build_by_someone_who_lost_the_right_to_finalise_is_refused_by_t
 
     assert not ReportEdition.objects.exists()
     assert ReportBuild.objects.get().failure == ReportBuild.Failure.REFUSED
+
+
+def test_only_a_finaliser_may_queue_a_final_edition(reader, period, database_backend):
+    with pytest.raises(PermissionDenied):
+        ReportBuild.request_final(period.plan, period, "en", by=reader)
+    assert not ReportBuild.objects.exists()
 
 
 # Old drafts

@@ -178,8 +178,7 @@ class ReportEdition(models.Model):
         """Store ``content``, the final report built for ``plan`` and ``period`` as of the period's
         cut-off (``build_report(..., is_final=True)``), rendered in each format of ``renderers``
         (format → function of the content giving the file's bytes), as a new edition, all or nothing."""
-        if not by.has_perm(FINALISE):
-            raise PermissionDenied(_("Only secretariat officers can finalise a report."))
+        cls.refuse_unless_finaliser(by)
         unknown = set(renderers) - set(EditionFile.Format.values)
         if unknown:
             raise ValueError(f"Unknown edition formats: {sorted(unknown)}")
@@ -221,6 +220,12 @@ class ReportEdition(models.Model):
         """
         ReportingPeriod.objects.select_for_update(no_key=True).only("pk").get(pk=period.pk)
         cls.refuse_if_final(period, language)
+
+    @staticmethod
+    def refuse_unless_finaliser(user) -> None:
+        """Raise PermissionDenied unless ``user`` may finalise a report."""
+        if not user.has_perm(FINALISE):
+            raise PermissionDenied(_("Only secretariat officers can finalise a report."))
 
     @classmethod
     def refuse_if_final(cls, period: ReportingPeriod, language: str) -> None:
@@ -553,8 +558,7 @@ class ReportBuild(models.Model):
         A period that already has its final edition in that language is refused here, at once
         (AlreadyFinal); the task checks again, under a lock, as ReportEdition.finalise does.
         """
-        if not by.has_perm(FINALISE):
-            raise PermissionDenied(_("Only secretariat officers can finalise a report."))
+        ReportEdition.refuse_unless_finaliser(by)
         ReportEdition.refuse_if_final(period, language)
         build = cls.objects.create(
             plan=plan, period=period, language=language, is_final=True, requested_by=by

@@ -32,5 +32,6 @@ def next_group(lines, decided, default: str) -> str:
     """The anchor of the first group of ``lines`` at or after the first of the ``decided`` lines:
     where the officer goes on once those are decided and gone from the page."""
     first = min(decided, key=lambda line: line.sort_key)
-    following = lines.filter(plan=first.plan_id, sort_key__gte=first.sort_key).first()
+    # Without the suggestions the lines come with: only the line is wanted.
+    following = lines.prefetch_related(None).filter(plan=first.plan_id, sort_key__gte=first.sort_key).first()
     return f"line-{following.pk}" if following else default

@@ -31,6 +31,7 @@ from .models import (
     Status,
     StatusUpdate,
 )
+from .models.continuity import LinkDecisions
 from .models.tracking import EditConflict
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -430,7 +431,7 @@ class LinkDecisionForm(forms.Form):
     )
     decision = forms.ChoiceField(choices=[("confirm", _("Confirm")), ("reject", _("Reject"))])
 
-    def decide(self, *, by) -> int:
+    def decide(self, *, by) -> LinkDecisions:
         chosen = LineLink.objects.filter(pk__in=[link.pk for link in self.cleaned_data["links"]])
         return chosen.decide(self.cleaned_data["decision"], by=by)
 

@@ -167,7 +167,7 @@ def test_deciding_several_leaves_a_link_another_officer_decided_meanwhile(
     first, second = link(OLD, "11.1", "6.1"), link(ANNEX, "2.5", "1.5.2")
     second.reject(by=administrator)
     decided = LineLink.objects.filter(pk__in=[first.pk, second.pk]).decide("confirm", by=secretariat)
-    assert decided == 1
+    assert decided.links == 1
     second.refresh_from_db()
     assert (second.state, second.decided_by) == ("rejected", administrator)
 

@@ -8,16 +8,32 @@ score; the secretariat confirms or rejects them, or links two lines itself.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_create_with_history
 
 from .plans import ActionLine, Part, Plan
 
 DECIDE_LINKS = "commitments.decide_linelink"
+# The change reason of an ownership proposed from a line that the owned line continues, with that
+# line's address: "proposed from poa-2021-2025:3.1.1".
+PROPOSED = "proposed from"
+
+
+class OwnerProposals(NamedTuple):
+    new: int = 0
+    existing: int = 0  # the later line has an ownership for the body already, in any state
+
+
+class LinkDecisions(NamedTuple):
+    links: int  # the suggestions decided: one another officer decided meanwhile is left as it is
+    owners_proposed: int = 0
 
 
 class LineLinkQuerySet(models.QuerySet):
@@ -44,20 +60,86 @@ class LineLinkQuerySet(models.QuerySet):
             models.F("score").desc(nulls_last=True), "predecessor__plan", "predecessor__sort_key"
         )
 
-    def decide(self, decision: str, *, by) -> int:
-        """Confirm or reject the suggestions among these links, in one transaction.
+    def decide(self, decision: str, *, by) -> LinkDecisions:
+        """Confirm or reject the suggestions among these links, in one transaction; confirming
+        proposes the owners of the earlier lines for the later ones (``propose_owners``).
 
-        Returns how many were decided: a suggestion another officer decided meanwhile is left as
-        that officer decided it.
+        Counts what was decided: a suggestion another officer decided meanwhile is left as that
+        officer decided it. A fixed few queries, whatever the number of links.
         """
+        state = LineLink.State.CONFIRMED if decision == "confirm" else LineLink.State.REJECTED
         with transaction.atomic():
             suggestions = list(self.suggested().select_for_update().order_by("pk"))
+            now = timezone.now()
             for link in suggestions:
-                if decision == "confirm":
-                    link.confirm(by=by)
-                else:
-                    link.reject(by=by)
-        return len(suggestions)
+                link.state, link.decided_by, link.decided_at = state, by, now
+            LineLink.objects.filter(pk__in=[link.pk for link in suggestions]).update(
+                state=state, decided_by=by, decided_at=now
+            )
+            LineLink.history.bulk_history_create(suggestions, update=True, default_user=by, default_date=now)
+            proposed = OwnerProposals()
+            if state == LineLink.State.CONFIRMED and suggestions:
+                proposed = LineLink.objects.filter(pk__in=[link.pk for link in suggestions]).propose_owners()
+        return LinkDecisions(len(suggestions), proposed.new)
+
+    def propose_owners(self) -> OwnerProposals:
+        """Propose the confirmed owners of the earlier line of each confirmed link among these as
+        suggested owners of its later line, in one transaction; safe to repeat.
+
+        Only confirmed owners: a suggestion nobody has checked is not carried into another plan
+        (a line's own text is matched against the bodies' names when its plan is seeded). A later
+        line that has an ownership for the body already, in any state, keeps it as it is: the
+        secretariat's decisions, a rejection above all, are never undone. A body owning several
+        earlier lines of one later line is proposed once, as lead if it leads one of them and the
+        later line has no confirmed lead yet. The history record of each says where it came from.
+        A fixed few queries, whatever the number of links.
+        """
+        from .tracking import Ownership
+
+        with transaction.atomic():
+            pairs = list(
+                self.confirmed()
+                .order_by("successor", "predecessor__plan__first_year", "predecessor__sort_key")
+                .values_list("predecessor_id", "successor_id")
+            )
+            successors = {successor for _predecessor, successor in pairs}
+            # Two officers confirming links into one line propose its owners one after the other.
+            list(ActionLine.objects.filter(pk__in=successors).select_for_update().values_list("pk"))
+            owners: dict[int, list[Ownership]] = {}
+            earlier = Ownership.objects.confirmed().filter(line__in={old for old, _new in pairs})
+            for ownership in earlier.select_related("line__plan").order_by("organisation", "pk"):
+                owners.setdefault(ownership.line_id, []).append(ownership)
+            sources: dict[tuple[int, int], list[Ownership]] = {}
+            for predecessor, successor in pairs:
+                for owner in owners.get(predecessor, []):
+                    sources.setdefault((successor, owner.organisation_id), []).append(owner)
+            taken = Ownership.objects.filter(line__in=successors)
+            led = set(taken.confirmed().filter(role=Ownership.Role.LEAD).values_list("line", flat=True))
+            taken = set(taken.values_list("line", "organisation"))
+            proposals = [
+                self.owner_proposal(line, organisation, earlier, may_lead=line not in led)
+                for (line, organisation), earlier in sources.items()
+                if (line, organisation) not in taken
+            ]
+            bulk_create_with_history(proposals, Ownership)
+        return OwnerProposals(new=len(proposals), existing=len(sources.keys() & taken))
+
+    @staticmethod
+    def owner_proposal(line_id: int, organisation_id: int, earlier: list, *, may_lead: bool):
+        """The suggestion that the owner of ``earlier`` ownerships (of the lines ``line_id`` continues)
+        own it too: as lead if it leads one of them and the line may have a lead, else supporting."""
+        from .tracking import Ownership
+
+        leading = [ownership for ownership in earlier if ownership.role == Ownership.Role.LEAD]
+        source = (leading or earlier)[0]
+        proposal = Ownership(
+            line_id=line_id, organisation_id=organisation_id, state=Ownership.State.SUGGESTED,
+            role=Ownership.Role.LEAD if leading and may_lead else Ownership.Role.SUPPORTING,
+            proposed_from=source.line,
+        )  # fmt: skip
+        more = f" (+{len(earlier) - 1} more)" if len(earlier) > 1 else ""
+        proposal._change_reason = f"{PROPOSED} {source.line.address}{more}"  # at most 100 characters
+        return proposal
 
 
 class LineLink(models.Model):
@@ -99,9 +181,12 @@ class LineLink(models.Model):
     def __str__(self) -> str:
         return f"{self.predecessor.address} → {self.successor.address}"
 
-    def confirm(self, *, by) -> None:
-        self.state, self.decided_by, self.decided_at = self.State.CONFIRMED, by, timezone.now()
-        self.save(update_fields=["state", "decided_by", "decided_at"])
+    def confirm(self, *, by) -> OwnerProposals:
+        """Confirm the link and propose the earlier line's owners for the later one, in one transaction."""
+        with transaction.atomic():
+            self.state, self.decided_by, self.decided_at = self.State.CONFIRMED, by, timezone.now()
+            self.save(update_fields=["state", "decided_by", "decided_at"])
+            return LineLink.objects.filter(pk=self.pk).propose_owners()
 
     def reject(self, *, by) -> None:
         self.state, self.decided_by, self.decided_at = self.State.REJECTED, by, timezone.now()

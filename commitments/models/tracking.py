@@ -234,6 +234,12 @@ class Ownership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # Why a suggestion was made, when it came from a line this one continues (LineLink.propose_owners):
+    # the earlier line the organisation owns. Set by that rule only, never by hand.
+    proposed_from = models.ForeignKey(
+        ActionLine, verbose_name=_("proposed from"), on_delete=models.SET_NULL, null=True, blank=True,
+        editable=False, related_name="+",
+    )  # fmt: skip
     history = HistoricalRecords()
 
     objects = OwnershipQuerySet.as_manager()

@@ -2,24 +2,22 @@
 plan and those of the plans before it, several at once and in place, or links two lines itself."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.http import QueryDict
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from ..diffing import text_diff
+from ..diffing import side_by_side
 from ..filters import LinkFilter
 from ..forms import LineLinkForm, LinkDecisionForm
 from ..models import ActionLine, LineLink
 from ..permissions import link_decider_required
+from .decisions import back_to_page, decision_context, next_group, posted_query
 
 LINES_PER_PAGE = 20
 
 
-def suggested_links(query: QueryDict):
+def suggested_links(query):
     """The later lines with suggested links matching the filters of ``query``, each with them as
     ``link_suggestions``."""
     filters = LinkFilter(query or None, queryset=LineLink.objects.suggested())
@@ -31,29 +29,19 @@ def mark_differences(lines) -> None:
     one dropped marked, and the later one with what it added marked."""
     for line in lines:
         for link in line.link_suggestions:
-            pieces = text_diff(link.predecessor.text_zh, line.text_zh)
-            link.earlier_pieces = [piece for piece in pieces if piece[0] != "insert"]
-            link.later_pieces = [piece for piece in pieces if piece[0] != "delete"]
+            link.earlier_pieces, link.later_pieces = side_by_side(link.predecessor.text_zh, line.text_zh)
 
 
 @link_decider_required
 def continuity_links(request):
     filters, lines = suggested_links(request.GET)
-    page = Paginator(lines, LINES_PER_PAGE).get_page(request.GET.get("page"))
-    mark_differences(page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "filters": filters, "count": filters.qs.count(), "query": query.urlencode(), "page": page,
-        "link_form": LineLinkForm(),
-    }  # fmt: skip
+    context = decision_context(request, filters, lines, LINES_PER_PAGE) | {"link_form": LineLinkForm()}
+    mark_differences(context["page"].object_list)
     return render(request, "commitments/continuity_links.html", context)
 
 
 def back_to_links(request, anchor: str = "links"):
-    """The continuity page as the officer left it: the same filters and page, at ``anchor``."""
-    query = QueryDict(request.POST.get("query", "")).urlencode()
-    return redirect(f"{reverse('commitments:continuity-links')}{'?' if query else ''}{query}#{anchor}")
+    return back_to_page(request, "commitments:continuity-links", anchor)
 
 
 @require_POST
@@ -64,17 +52,20 @@ def links_decide(request):
         messages.error(request, next(iter(form.errors.values()))[0])
         return back_to_links(request)
     decided = form.decide(by=request.user)
-    message = (
-        ngettext("%(count)d link confirmed.", "%(count)d links confirmed.", decided)
-        if form.cleaned_data["decision"] == "confirm"
-        else ngettext("%(count)d link rejected.", "%(count)d links rejected.", decided)
-    )
-    messages.success(request, message % {"count": decided})
-    # Back where the officer was: the first group at or after the first line decided.
-    first = min((link.successor for link in form.cleaned_data["links"]), key=lambda line: line.sort_key)
-    _filters, lines = suggested_links(QueryDict(request.POST.get("query", "")))
-    following = lines.filter(plan=first.plan_id, sort_key__gte=first.sort_key).first()
-    return back_to_links(request, f"line-{following.pk}" if following else "links")
+    if form.cleaned_data["decision"] == "confirm":
+        message = ngettext("%(count)d link confirmed.", "%(count)d links confirmed.", decided.links)
+        if decided.owners_proposed:
+            message += " " + ngettext(
+                "%(owners)d owner of the earlier lines proposed for the later ones: see Owner suggestions.",
+                "%(owners)d owners of the earlier lines proposed for the later ones: see Owner suggestions.",
+                decided.owners_proposed,
+            )
+    else:
+        message = ngettext("%(count)d link rejected.", "%(count)d links rejected.", decided.links)
+    messages.success(request, message % {"count": decided.links, "owners": decided.owners_proposed})
+    _filters, lines = suggested_links(posted_query(request))
+    decided_lines = ActionLine.objects.filter(predecessor_links__in=form.cleaned_data["links"])
+    return back_to_links(request, next_group(lines, decided_lines, "links"))
 
 
 @require_POST

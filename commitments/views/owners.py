@@ -1,10 +1,7 @@
 """The owner suggestions page: decide many at once, in place, and give an area's lines an owner."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.http import QueryDict
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -13,33 +10,30 @@ from ..filters import SuggestionFilter
 from ..forms import AreaOwnerForm, SuggestionDecisionForm
 from ..models import ActionLine, Ownership
 from ..permissions import owner_assigner_required
+from .decisions import back_to_page, decision_context, next_group, posted_query
 
 LINES_PER_PAGE = 25
 
 
-def suggested_lines(query: QueryDict):
-    """The lines with suggestions matching the filters of ``query``, each with them as ``suggestions``."""
+def suggested_lines(query):
+    """The lines with suggestions matching the filters of ``query``, each with them as ``suggestions``
+    (with the earlier line each was proposed from, if it was)."""
     filters = SuggestionFilter(query or None, queryset=Ownership.objects.suggested())
-    return filters, ActionLine.objects.with_suggestions(filters.qs).with_structure().in_code_order()
+    suggestions = filters.qs.select_related("proposed_from__plan")
+    return filters, ActionLine.objects.with_suggestions(suggestions).with_structure().in_code_order()
 
 
 @owner_assigner_required
 def owner_suggestions(request):
     filters, lines = suggested_lines(request.GET)
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "filters": filters, "count": filters.qs.count(), "query": query.urlencode(),
-        "page": Paginator(lines, LINES_PER_PAGE).get_page(request.GET.get("page")),
+    context = decision_context(request, filters, lines, LINES_PER_PAGE) | {
         "roles": Ownership.Role.choices, "area_form": AreaOwnerForm(),
     }  # fmt: skip
     return render(request, "commitments/owner_suggestions.html", context)
 
 
 def back_to_suggestions(request, anchor: str = "suggestions"):
-    """The suggestions page as the officer left it: the same filters and page, at ``anchor``."""
-    query = QueryDict(request.POST.get("query", "")).urlencode()
-    return redirect(f"{reverse('commitments:owner-suggestions')}{'?' if query else ''}{query}#{anchor}")
+    return back_to_page(request, "commitments:owner-suggestions", anchor)
 
 
 @require_POST
@@ -56,11 +50,9 @@ def suggestions_decide(request):
         else ngettext("%(count)d suggestion rejected.", "%(count)d suggestions rejected.", decided)
     )
     messages.success(request, message % {"count": decided})
-    # Back where the officer was: the first group at or after the first line decided.
-    first = min((o.line for o in form.cleaned_data["suggestions"]), key=lambda line: line.sort_key)
-    _filters, lines = suggested_lines(QueryDict(request.POST.get("query", "")))
-    following = lines.filter(plan=first.plan_id, sort_key__gte=first.sort_key).first()
-    return back_to_suggestions(request, f"line-{following.pk}" if following else "suggestions")
+    _filters, lines = suggested_lines(posted_query(request))
+    decided_lines = ActionLine.objects.filter(ownerships__in=form.cleaned_data["suggestions"])
+    return back_to_suggestions(request, next_group(lines, decided_lines, "suggestions"))
 
 
 @require_POST

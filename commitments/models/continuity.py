@@ -284,7 +284,7 @@ class TargetValue(models.Model):
     update = models.ForeignKey(
         "commitments.StatusUpdate", on_delete=models.CASCADE, related_name="target_values"
     )
-    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="reported_values")
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="target_values")
     value = models.PositiveBigIntegerField(_("achieved in the period"))
     source = models.TextField(_("source of the figure"))
     history = HistoricalRecords()

@@ -39,7 +39,7 @@ from ..models import (
     StatusUpdate,
 )
 from ..models.plans import Localized, in_language
-from . import drafting, wording
+from . import drafting, targets, wording
 from .content import (
     SCHEMA,
     ActivityInfo,
@@ -123,6 +123,7 @@ def read_content(
         overall=tally([line for pillar in pillars for line in pillar.lines()], codes),
         pillars=pillars,
         bodies_reporting=len(data.bodies),
+        targets=targets.read_targets(plan, as_of, language),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import OperationalError, transaction
 from django.forms import inlineformset_factory
 from django.utils import formats
@@ -108,9 +108,6 @@ class WholeNumberField(forms.IntegerField):
         return super().to_python(value)
 
 
-BIGGEST = 9_223_372_036_854_775_807  # what the database keeps in a PositiveBigIntegerField
-
-
 class TargetValuesForm(forms.Form):
     """A value and its source for each target of the update's line (``TargetValue``): the amount
     achieved in the period, not a running total. A blank value reports nothing for the target."""
@@ -129,8 +126,8 @@ class TargetValuesForm(forms.Form):
                 "value": f"{target.value:,}", "ends": formats.date_format(target.ends_on, "DATE_FORMAT"),
             }  # fmt: skip
             self.fields[f"value_{target.pk}"] = WholeNumberField(
-                label=_("%(measure)s, in %(unit)s") % numbers, required=False, min_value=0,
-                max_value=BIGGEST, initial=kept.value if kept else None,
+                label=_("%(measure)s, in %(unit)s") % numbers, required=False,
+                initial=kept.value if kept else None,
                 widget=forms.TextInput(attrs={"inputmode": "numeric"}),
                 help_text=_(
                     "Achieved in this period only, not the total so far. "
@@ -157,8 +154,11 @@ class TargetValuesForm(forms.Form):
                     )
                 continue
             candidate = TargetValue(update=self.update, target=target, value=value, source=source)
-            errors = candidate.entry_errors()  # the model's rule
-            add_model_errors(self, {f"{name}_{target.pk}": message for name, message in errors.items()})
+            try:
+                candidate.full_clean(validate_constraints=False)  # the model's rules: value ≥ 0, its line's…
+            except ValidationError as refused:
+                errors = {f"{name}_{target.pk}": " ".join(m) for name, m in refused.message_dict.items()}
+                add_model_errors(self, errors)
         return cleaned
 
     def entries(self) -> dict[Target, tuple[int | None, str]]:

@@ -286,7 +286,7 @@ class TargetValue(models.Model):
     )
     target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="target_values")
     value = models.PositiveBigIntegerField(_("achieved in the period"))
-    source = models.TextField(_("source of the figure"))
+    source = models.TextField(_("source of the figure"), blank=True)  # required: ``entry_errors``
     history = HistoricalRecords()
 
     objects = TargetValueQuerySet.as_manager()

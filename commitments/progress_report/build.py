@@ -74,6 +74,7 @@ def build_report(
         raise ValueError(f"Unknown report language {language!r}")
     with translation.override(LANGUAGES[language]):
         content = read_content(plan, period, language, as_of or period.cutoff(), is_final)
+        content.targets = targets.read_targets(plan, content.as_of, language)
         compare_with_previous(content, plan, period)
         write_texts(content, period)
         if not is_final:
@@ -123,7 +124,6 @@ def read_content(
         overall=tally([line for pillar in pillars for line in pillar.lines()], codes),
         pillars=pillars,
         bodies_reporting=len(data.bodies),
-        targets=targets.read_targets(plan, as_of, language),
     )
 
 

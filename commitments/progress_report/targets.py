@@ -22,10 +22,15 @@ from .wording import day, usd
 
 
 def read_targets(plan: Plan, as_of: datetime.datetime, language: str) -> list[TargetInfo]:
-    """The plan's targets and their progress at ``as_of``, in three queries. Call it with the
-    report's language active."""
+    """The plan's targets and their progress at ``as_of``: one query, and two more for a plan with
+    targets. Call it with the report's language active."""
     from .build import bilingual, latest
 
+    plan_targets = list(
+        Target.objects.for_plan(plan).select_related("line").order_by("line__sort_key", "key")
+    )
+    if not plan_targets:
+        return []
     approved = StatusUpdate.history.as_of(as_of).filter(state=StatusUpdate.State.APPROVED, line__plan=plan)
     approved_ids = {row["id"] for row in latest(approved)}
     reported = defaultdict(int)
@@ -35,7 +40,7 @@ def read_targets(plan: Plan, as_of: datetime.datetime, language: str) -> list[Ta
             reported[row["target_id"]] += row["value"]
     on = timezone.localtime(as_of).date()
     found = []
-    for target in Target.objects.for_plan(plan).select_related("line").order_by("line__sort_key", "key"):
+    for target in plan_targets:
         progress = target.progress(reported[target.pk], on=on)
         found.append(
             TargetInfo(

@@ -2,6 +2,7 @@
 and each target's progress against the straight line from its start to its end."""
 
 import datetime
+import shutil
 import time
 
 import pytest
@@ -360,3 +361,30 @@ def test_the_report_has_the_target_table_in_both_languages(
     assert 'class="report-table report-targets"' in rendered
     again = ReportContent.from_json(content.to_json())  # kept with a final edition
     assert again.targets == content.targets
+
+
+@pytest.mark.skipif(shutil.which("java") is None, reason="Java not found: the Nu HTML checker did not run")
+def test_the_pages_with_targets_are_valid_html_in_both_languages(
+    client, tmp_path, health, focal_point, reader, annex_period, owner
+):
+    from .test_html_is_valid import check
+
+    reported(approved_update("3.13", owner, annex_period, focal_point), "technologies", 10)
+    reported(health, "covid-vaccine-doses", 5)
+    doses = target("covid-vaccine-doses")
+    files = []
+    for language in ["en", "zh-hans"]:
+        client.cookies["django_language"] = language
+        client.force_login(reader)
+        for path in [
+            line(ANNEX, "3.13").get_absolute_url(),
+            reverse("commitments:dashboard") + f"?plan={ANNEX}",
+            reverse("commitments:update-detail", args=[health.pk]),
+        ]:
+            files.append(tmp_path / f"{len(files)}.html")
+            files[-1].write_bytes(client.get(path).content)
+        client.force_login(focal_point)
+        refused = edit(client, health, **{f"targets-value_{doses.pk}": "-1"})
+        files.append(tmp_path / f"{len(files)}.html")
+        files[-1].write_bytes(refused.content)
+    assert check(files) == []

@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Value
 from django.db.models.functions import Coalesce, NullIf
 from django.forms.utils import flatatt
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,7 @@ from .models import (
     ReportingPeriod,
     Status,
     StatusUpdate,
+    Target,
 )
 from .models.plans import NO_STATUS, NO_UPDATE, REPORTED, interface_language, validate_search
 
@@ -86,6 +88,9 @@ class LineFilter(django_filters.FilterSet):
     evidence = choice(label=_("Evidence in the period"), method="keep", empty_label=ANY)
     overdue = django_filters.BooleanFilter(
         label=_("Overdue in the period"), widget=forms.CheckboxInput, method="keep"
+    )
+    behind = django_filters.BooleanFilter(
+        label=_("Behind a target"), widget=forms.CheckboxInput, method="behind_target"
     )
 
     class Meta:
@@ -159,6 +164,12 @@ class LineFilter(django_filters.FilterSet):
 
     def current(self, queryset, name, value):
         return queryset.with_status(value)
+
+    def behind_target(self, queryset, name, value):
+        """Lines with a target behind the straight line today (``TargetProgress.is_behind``)."""
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=Target.objects.lines_behind_on(timezone.localdate()))
 
     def filter_queryset(self, queryset):
         lines = super().filter_queryset(queryset)

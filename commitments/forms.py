@@ -5,9 +5,10 @@ from __future__ import annotations
 import copy
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import OperationalError, transaction
 from django.forms import inlineformset_factory
+from django.utils import formats
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,8 @@ from .models import (
     ReportText,
     Status,
     StatusUpdate,
+    Target,
+    TargetValue,
 )
 from .models.continuity import LinkDecisions
 from .models.tracking import EditConflict
@@ -95,6 +98,76 @@ class UpdateForm(forms.ModelForm):
                     setattr(candidate, field, cleaned[field])
             add_model_errors(self, candidate.submission_errors())
         return cleaned
+
+
+class WholeNumberField(forms.IntegerField):
+    """A whole number as owners write large figures: "150,000,000", "150 000 000" and "150000000" alike."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = "".join(value.split()).replace(",", "").replace("_", "")
+        return super().to_python(value)
+
+
+class TargetValuesForm(forms.Form):
+    """A value and its source for each target of the update's line (``TargetValue``): the amount
+    achieved in the period, not a running total. A blank value reports nothing for the target."""
+
+    prefix = "targets"
+
+    def __init__(self, *args, update: StatusUpdate, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.update = update
+        self.targets = list(Target.objects.filter(line=update.line_id))
+        reported = {value.target_id: value for value in update.target_values.all()} if update.pk else {}
+        for target in self.targets:
+            kept = reported.get(target.pk)
+            numbers = {
+                "measure": target.localized_measure, "unit": target.localized_unit,
+                "value": f"{target.value:,}", "ends": formats.date_format(target.ends_on, "DATE_FORMAT"),
+            }  # fmt: skip
+            self.fields[f"value_{target.pk}"] = WholeNumberField(
+                label=_("%(measure)s, in %(unit)s") % numbers, required=False,
+                initial=kept.value if kept else None,
+                widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+                help_text=_(
+                    "Achieved in this period only, not the total so far. "
+                    "Target: %(value)s %(unit)s by %(ends)s."
+                ) % numbers,
+            )  # fmt: skip
+            self.fields[f"source_{target.pk}"] = forms.CharField(
+                label=_("Source of the figure"), required=False, initial=kept.source if kept else "",
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("Where the figure comes from: a statistic, a report, a ministry's records."),
+            )  # fmt: skip
+
+    def rows(self) -> list[tuple[Target, forms.BoundField, forms.BoundField]]:
+        return [(t, self[f"value_{t.pk}"], self[f"source_{t.pk}"]) for t in self.targets]
+
+    def clean(self):
+        cleaned = super().clean()
+        for target in self.targets:
+            value, source = cleaned.get(f"value_{target.pk}"), cleaned.get(f"source_{target.pk}", "")
+            if value is None:
+                if source.strip() and f"value_{target.pk}" not in self.errors:
+                    self.add_error(
+                        f"value_{target.pk}", _("Give the figure this source is for, or clear the source.")
+                    )
+                continue
+            candidate = TargetValue(update=self.update, target=target, value=value, source=source)
+            try:
+                candidate.full_clean(validate_constraints=False)  # the model's rules: value ≥ 0, its line's…
+            except ValidationError as refused:
+                errors = {f"{name}_{target.pk}": " ".join(m) for name, m in refused.message_dict.items()}
+                add_model_errors(self, errors)
+        return cleaned
+
+    def entries(self) -> dict[Target, tuple[int | None, str]]:
+        data = self.cleaned_data
+        return {t: (data.get(f"value_{t.pk}"), data.get(f"source_{t.pk}", "")) for t in self.targets}
+
+    def save(self) -> None:
+        TargetValue.save_for(self.update, self.entries())
 
 
 class ActivityForm(forms.ModelForm):
@@ -222,14 +295,17 @@ class UpdateEditor:
         self.form = UpdateForm(data, instance=update, submitting=self.submitting)
         self.activities = ActivityFormSet(data, instance=update, prefix="activities")
         self.evidence = EvidenceFormSet(data, files, instance=update, prefix="evidence")
+        self.targets = TargetValuesForm(data, update=update)
         self.conflict: StatusUpdate | None = None
 
     def is_valid(self) -> bool:
-        return all([self.form.is_valid(), self.activities.is_valid(), self.evidence.is_valid()])
+        forms_ = [self.form, self.targets, self.activities, self.evidence]
+        return all([form.is_valid() for form in forms_])
 
     def error_summary(self) -> list[tuple[str, str]]:
         """Every error on the page, in the page's order, as (the id it links to, what it says)."""
         summary = [(field_id(self.form, name), message) for name, message in each_error(self.form)]
+        summary += [(field_id(self.targets, name), message) for name, message in each_error(self.targets)]
         for formset, row_name in [
             (self.activities, _("Activity %(number)s")),
             (self.evidence, _("Evidence %(number)s")),
@@ -254,6 +330,7 @@ class UpdateEditor:
                     ["status", "narrative_en", "narrative_zh", "reason_en", "reason_zh"],
                     expected_version=self.form.cleaned_data["version"],
                 )
+                self.targets.save()
                 self.activities.save()
                 self.evidence.save()
                 for evidence in self.form.cleaned_data["withdraw"]:

@@ -1,6 +1,6 @@
 """The commitments app's models: the plans and their text, and their tracking."""
 
-from .continuity import LineLink, Target
+from .continuity import LineLink, Target, TargetValue
 from .logins import LoginAttempt
 from .people import Person, PersonChange, Role
 from .plans import (
@@ -58,6 +58,7 @@ __all__ = [
     "Status",
     "StatusUpdate",
     "Target",
+    "TargetValue",
     "UpdateTransition",
     "interface_language",
 ]

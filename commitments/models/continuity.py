@@ -8,17 +8,20 @@ score; the secretariat confirms or rejects them, or links two lines itself.
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
-from .plans import ActionLine, Part, Plan
+from .plans import ActionLine, Localizable, Localized, Part, Plan
 
 DECIDE_LINKS = "commitments.decide_linelink"
 # The change reason of an ownership proposed from a line that the owned line continues, with that
@@ -226,7 +229,62 @@ class LineLink(models.Model):
         return link
 
 
-class Target(models.Model):
+class TargetQuerySet(models.QuerySet):
+    def for_plan(self, plan) -> TargetQuerySet:
+        return self.filter(line__plan=plan)
+
+    def with_reported(self) -> TargetQuerySet:
+        """With ``reported_values``: the sum of the values reported in approved updates, in the same
+        query (a subquery), so that any number of targets is one query."""
+        approved = TargetValue.objects.approved().filter(target=models.OuterRef("pk")).order_by()
+        total = approved.values("target").annotate(total=models.Sum("value")).values("total")
+        return self.annotate(
+            reported_values=Coalesce(
+                models.Subquery(total), models.Value(0), output_field=models.BigIntegerField()
+            )
+        )
+
+    def progress_on(self, day: datetime.date) -> list[TargetProgress]:
+        """Each target's progress on ``day``, from the values approved so far, in one query."""
+        targets = self.with_reported().select_related("line__plan")
+        return [target.progress(target.reported_values, on=day) for target in targets]
+
+    def lines_behind_on(self, day: datetime.date) -> set[int]:
+        """The lines (ids) with a target behind its straight line on ``day``: the register's filter."""
+        return {progress.target.line_id for progress in self.progress_on(day) if progress.is_behind}
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    """How far a target has come on a day: the one computation the line page, the dashboard, the
+    register's filter and the progress report show."""
+
+    target: Target
+    reported: int  # to date: the baseline and every approved value
+    expected: int  # where the straight line from the baseline at the start to the value at the end is
+    on: datetime.date
+
+    @property
+    def share_percent(self) -> float:
+        """The share of the target value reached, in per cent, to one decimal (not capped at 100)."""
+        return round(self.reported * 100 / self.target.value, 1) if self.target.value else 100.0
+
+    @property
+    def expected_percent(self) -> float:
+        return round(self.expected * 100 / self.target.value, 1) if self.target.value else 100.0
+
+    @property
+    def is_behind(self) -> bool:
+        return self.reported < self.expected
+
+
+# The units of seeds/targets.toml, for the interface and the reports; any other is shown as it is.
+UNIT_NAMES = {
+    "doses": _("doses"), "USD": _("USD"), "technologies": _("technologies"), "scientists": _("scientists"),
+}  # fmt: skip
+
+
+class Target(Localizable, models.Model):
     """A quantified target of a line: what is counted, in which unit, how many by when.
 
     Seeded from ``seeds/targets.toml``, which quotes the words of the line each target comes from
@@ -246,6 +304,8 @@ class Target(models.Model):
     quote = models.TextField(_("words of the line it comes from"))
     history = HistoricalRecords()
 
+    objects = TargetQuerySet.as_manager()
+
     class Meta:
         ordering = ["line", "key"]
         constraints = [
@@ -260,9 +320,109 @@ class Target(models.Model):
     def __str__(self) -> str:
         return f"{self.line.address} {self.key}: {self.value} {self.unit}"
 
+    @property
+    def localized_measure(self) -> Localized:
+        return self.localized("measure")
+
+    @property
+    def localized_unit(self) -> str:
+        """The unit in the interface language, where it is one of the seeds' units."""
+        return str(UNIT_NAMES.get(self.unit, self.unit))
+
+    def expected_on(self, day: datetime.date) -> int:
+        """Where a straight line from ``baseline`` on ``starts_on`` to ``value`` on ``ends_on`` is on
+        ``day`` (the baseline before the start, the value from the end on), rounded down."""
+        elapsed = min(max((day - self.starts_on).days, 0), (self.ends_on - self.starts_on).days)
+        return self.baseline + (self.value - self.baseline) * elapsed // (self.ends_on - self.starts_on).days
+
+    def progress(self, reported_values: int, *, on: datetime.date) -> TargetProgress:
+        """Progress on ``on`` given the sum of the approved values (``with_reported``)."""
+        return TargetProgress(self, self.baseline + reported_values, self.expected_on(on), on)
+
     def export_record(self) -> dict:
         return {
             "key": self.key, "measure_en": self.measure_en, "measure_zh": self.measure_zh, "unit": self.unit,
             "value": self.value, "baseline": self.baseline, "starts_on": self.starts_on.isoformat(),
             "ends_on": self.ends_on.isoformat(), "quote": self.quote,
         }  # fmt: skip
+
+
+class TargetValueQuerySet(models.QuerySet):
+    def approved(self) -> TargetValueQuerySet:
+        """Values of approved updates: the only ones that count towards a target."""
+        from .tracking import StatusUpdate
+
+        return self.filter(update__state=StatusUpdate.State.APPROVED)
+
+
+class TargetValue(models.Model):
+    """What an owner reports towards a target of its line in an update: the amount achieved IN the
+    update's period (not a running total), and where the figure comes from.
+
+    Owners report what they did in the period (doses delivered, dollars imported this year); several
+    owners of a line each report their own share. A target's progress to date is its baseline plus
+    the values of approved updates. The value is approved with its update and, like it, kept in the
+    history.
+    """
+
+    update = models.ForeignKey(
+        "commitments.StatusUpdate", on_delete=models.CASCADE, related_name="target_values"
+    )
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="target_values")
+    value = models.PositiveBigIntegerField(_("achieved in the period"))
+    source = models.TextField(_("source of the figure"), blank=True)  # required: ``entry_errors``
+    history = HistoricalRecords()
+
+    objects = TargetValueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["update", "target"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["update", "target"], name="one_value_per_target_and_update",
+                violation_error_message=_("This update already reports a value for this target."),
+            ),
+        ]  # fmt: skip
+        verbose_name = _("reported target value")
+        verbose_name_plural = _("reported target values")
+
+    def __str__(self) -> str:
+        return f"{self.target.key}: {self.value}"
+
+    def entry_errors(self) -> dict[str, str]:
+        """What keeps this value from being saved, by field: the one rule that the update form and
+        ``save_for`` apply (the figure's source is needed; the target must be of the update's line)."""
+        errors = {}
+        if self.target.line_id != self.update.line_id:
+            errors["value"] = _("This target is not one of the line's: report it on its own line.")
+        if not self.source.strip():
+            errors["source"] = _("Say where the figure comes from.")
+        return errors
+
+    def clean(self) -> None:
+        if errors := self.entry_errors():
+            raise ValidationError(errors)
+
+    @classmethod
+    def save_for(cls, update, entries: dict[Target, tuple[int | None, str]]) -> None:
+        """Set the update's values, one per target: ``entries`` maps a target to (value, source); a
+        value of None removes the target's value (its history keeps it). Only while the update can be
+        edited; each value checked by ``full_clean`` (``entry_errors``, the unique pair, value ≥ 0)."""
+        if not update.is_editable:
+            from .tracking import IllegalTransition
+
+            raise IllegalTransition(_("Only a draft or a returned update can be edited."))
+        existing = {value.target_id: value for value in update.target_values.all()}
+        with transaction.atomic():
+            for target, (value, source) in entries.items():
+                kept = existing.get(target.pk)
+                if value is None:
+                    if kept is not None:
+                        kept.delete()
+                    continue
+                kept = kept or cls(update=update, target=target)
+                if kept.pk and (kept.value, kept.source) == (value, source):
+                    continue
+                kept.value, kept.source = value, source
+                kept.full_clean()
+                kept.save()

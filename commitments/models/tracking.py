@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from ..colours import validate_white_text_readable
 from ..storage import evidence_storage
+from .continuity import TargetValue
 from .plans import NO_STATUS, ActionLine, Localizable, Localized, Plan
 
 
@@ -548,7 +549,8 @@ class StatusUpdateQuerySet(models.QuerySet):
         return self.select_related("line__plan", "period", "organisation", "status", "author")
 
     def with_details(self) -> StatusUpdateQuerySet:
-        """With activities, evidence (withdrawn too) and transitions, in four queries whatever the count."""
+        """With activities, evidence (withdrawn too), target values and transitions, in five queries whatever
+        the count."""
         return self.with_activities_and_evidence().prefetch_related(
             models.Prefetch("transitions", UpdateTransition.objects.select_related("by")),
         )
@@ -556,8 +558,9 @@ class StatusUpdateQuerySet(models.QuerySet):
     def with_activities_and_evidence(self) -> StatusUpdateQuerySet:
         """What a line's page shows of its updates, which does not include the transitions."""
         return self.with_context().prefetch_related(
-            models.Prefetch("activities", Activity.objects.select_related("fund")), "evidence"
-        )
+            models.Prefetch("activities", Activity.objects.select_related("fund")), "evidence",
+            models.Prefetch("target_values", TargetValue.objects.select_related("target")),
+        )  # fmt: skip
 
     def review_queue(self) -> StatusUpdateQuerySet:
         # A submitted update cannot be edited, so its last change is its submission.

@@ -39,7 +39,7 @@ from ..models import (
     StatusUpdate,
 )
 from ..models.plans import Localized, in_language
-from . import drafting, wording
+from . import drafting, targets, wording
 from .content import (
     SCHEMA,
     ActivityInfo,
@@ -74,6 +74,7 @@ def build_report(
         raise ValueError(f"Unknown report language {language!r}")
     with translation.override(LANGUAGES[language]):
         content = read_content(plan, period, language, as_of or period.cutoff(), is_final)
+        content.targets = targets.read_targets(plan, content.as_of, language)
         compare_with_previous(content, plan, period)
         write_texts(content, period)
         if not is_final:

@@ -134,6 +134,24 @@ class PillarInfo:
 
 
 @dataclass
+class TargetInfo:
+    """A quantified target of a line and its progress as of the cut-off (``targets.py``)."""
+
+    line: str  # the line's code
+    measure: Text  # what is counted
+    unit: str  # as stored ("USD", "doses")
+    unit_label: str  # in the report's language
+    value: int
+    baseline: int
+    starts_on: datetime.date
+    ends_on: datetime.date
+    reported: int  # to date: the baseline and the values approved by the cut-off
+    expected: int  # on the straight line at the cut-off
+    share_percent: float
+    is_behind: bool
+
+
+@dataclass
 class ReportContent:
     language: str  # "en" or "zh"
     plan_code: str
@@ -157,6 +175,7 @@ class ReportContent:
     # For a draft generated after a final edition of the same period: what changed since it,
     # one sentence per line, e.g. "2.6.6: Ongoing → Completed".
     changes_since_final: list[str] = field(default_factory=list)
+    targets: list[TargetInfo] = field(default_factory=list)  # the plan's quantified targets
     schema: int = SCHEMA
 
     ABRIDGED = 220  # characters of a line's text in the body and the annex
@@ -243,6 +262,10 @@ class ReportContent:
             as_of=moment(values["as_of"]), generated_at=moment(values["generated_at"]),
             statuses=[StatusInfo(**s) for s in values["statuses"]], overall=Tally(**values["overall"]),
             pillars=[pillar(p) for p in values["pillars"]],
+            targets=[TargetInfo(**{
+                **t, "measure": Text(**t["measure"]), "starts_on": day(t["starts_on"]),
+                "ends_on": day(t["ends_on"]),
+            }) for t in values.get("targets", [])],  # editions made before targets have none
         )  # fmt: skip
         return cls(**values)
 

@@ -94,10 +94,13 @@ class Layout:
 
 
 def layout(content: ReportContent) -> Layout:
+    from . import targets  # which draws its table with this module's blocks
+
     sections = dict(wording.numbered_sections(content))
     body = [
         *introduction(content, sections["introduction"]),
         *assessment(content, sections["assessment"]),
+        *targets.blocks(content),
         *pillars(content, sections["pillars"]),
         *meetings(content, sections["meetings"]),
         *funding(content, sections["funding"]),

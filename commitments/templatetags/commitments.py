@@ -32,3 +32,10 @@ def localized_text(text) -> SafeString | str:
         badge = format_html(' <span class="badge untranslated">{}</span>', note)
     language = "zh-Hans" if chinese else "en"
     return format_html('<span lang="{}">{}</span>{}', language, linebreaksbr(text, autoescape=True), badge)
+
+
+@register.filter
+def whole_number(value) -> str:
+    """150,000,000 in either language, as the progress report writes figures (the Chinese locale of
+    Django groups none)."""
+    return f"{value:,}" if isinstance(value, int) else str(value)

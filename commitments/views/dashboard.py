@@ -3,12 +3,13 @@
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from ..charts import status_chart_svg
-from ..models import Plan, ReportingPeriod
+from ..models import Plan, ReportingPeriod, Target
 from ..permissions import reader_required
 from ..progress import PlanProgress, ProgressRow
 
@@ -22,7 +23,10 @@ def dashboard(request):
     plan = chosen_plan(plans, request.GET.get("plan"))
     periods = list(ReportingPeriod.objects.for_plan(plan).order_by("-starts_on")) if plan else []
     period = chosen_period(periods, request.GET.get("period"))
-    context = {"plans": plans, "plan": plan, "periods": periods, "period": period}
+    today = timezone.localdate()
+    context = {"plans": plans, "plan": plan, "periods": periods, "period": period, "today": today}
+    if plan:
+        context["target_progress"] = Target.objects.for_plan(plan).progress_on(today)  # one query
     if period:
         progress = PlanProgress(plan, period, periods)
         context |= {

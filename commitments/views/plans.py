@@ -2,11 +2,12 @@
 
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from .. import permissions
 from ..forms import OwnerForm, OwnershipDecisionForm
 from ..history import line_history
-from ..models import ActionLine, Ownership, Plan, ReportingPeriod, StatusUpdate
+from ..models import ActionLine, Ownership, Plan, ReportingPeriod, StatusUpdate, Target
 from ..permissions import reader_required
 
 
@@ -42,6 +43,8 @@ def line_detail(request, plan: str, code: str):
         "in_progress": [u for u in updates if u.state != StatusUpdate.State.APPROVED],
         "reports": reports_of(request.user, ownerships, open_period, updates),
         "history": line_history(line, updates, organisations=[o.organisation for o in ownerships]),
+        "target_progress": Target.objects.filter(line=line).progress_on(timezone.localdate()),
+        "today": timezone.localdate(),
         "continues": linked(ActionLine.objects.continued_by(line)),
         "continued_by": linked(ActionLine.objects.continuing(line)),
         "owner_form": OwnerForm(),

@@ -37,15 +37,19 @@ run: setup
 
 # The browser tests drive Debian's Chromium; without it they are deselected, and said so.
 CHROMIUM ?= $(shell command -v chromium 2>/dev/null)
+# The suite spreads over one worker a core (pytest-xdist); tests marked with an xdist_group stay on
+# one worker together. TEST_WORKERS=0 runs it in this process.
+TEST_WORKERS ?= auto
+PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 test: $(VENV)/.installed
 	@command -v java >/dev/null 2>&1 || echo "*** Java is not installed: the Nu HTML checker test is skipped (apt-get install openjdk-17-jre-headless)."
 ifeq ($(CHROMIUM),)
 	@echo "*** Chromium is not installed: the browser tests (tests/browser) are NOT run."
 	@echo "*** Install it with: apt-get install chromium fonts-noto-cjk"
-	$(PY) -m pytest -m "not browser"
+	$(PYTEST) -m "not browser"
 	@echo "*** Reminder: the browser tests were NOT run (no chromium on PATH)."
 else
-	CHROMIUM=$(CHROMIUM) $(PY) -m pytest
+	CHROMIUM=$(CHROMIUM) $(PYTEST)
 endif
 
 # The production-like stack on loopback (docs/deployment.md): nginx, two gunicorn app servers, a task

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+# One `make run` for the module, on one worker of the test run (its fixture is per module and worker).
+pytestmark = pytest.mark.xdist_group("make-run")
 REPOSITORY = Path(__file__).resolve().parent.parent
 
 

@@ -20,29 +20,31 @@ def signed_in(user) -> Client:
     return client
 
 
-def pages_by_role(cast: dict, world: dict) -> dict[str, list[str]]:
-    """The pages each role may open (those that answer a GET with HTML), by role.
+def pages_of(user, world: dict) -> list[tuple[str, str]]:
+    """The pages ``user`` (None: a visitor) may open (those that answer a GET with HTML), as (URL name, path).
 
     A stored file is no page of the tracker: a frozen report edition is served as it was kept
     (with a Content-Disposition), and is checked by the report's own tests. Nor is the load
     balancer's /health/ (plain text, tests/test_health.py), whose checks run on an event loop of
     their own, which this thread, holding Playwright's, cannot start.
     """
-    found: dict[str, list[str]] = {}
-    for role in ROLES:
-        client = signed_in(cast[role])
-        found[role] = []
-        for name, path, _kwargs in addresses(world):
-            if name in NOT_PAGES:
-                continue
-            response = client.get(path)
-            if (
-                response.status_code == 200
-                and response.get("Content-Type", "").startswith("text/html")
-                and not response.has_header("Content-Disposition")
-            ):
-                found[role].append(path)
+    client, found = signed_in(user), []
+    for name, path, _kwargs in addresses(world):
+        if name in NOT_PAGES:
+            continue
+        response = client.get(path)
+        if (
+            response.status_code == 200
+            and response.get("Content-Type", "").startswith("text/html")
+            and not response.has_header("Content-Disposition")
+        ):
+            found.append((name, path))
     return found
+
+
+def pages_by_role(cast: dict, world: dict) -> dict[str, list[str]]:
+    """The paths of the pages each role may open, by role."""
+    return {role: [path for _name, path in pages_of(cast[role], world)] for role in ROLES}
 
 
 def cookies(user, language: str, url: str) -> list[dict]:

@@ -33,10 +33,22 @@ def confirmed(plan_code: str, code: str, status_code: str, period, by) -> Period
 @pytest.fixture
 def old_periods(db):
     plan = Plan.objects.get(code=OLD)
-    first = make_period(plan, label="2023–2024", starts_on=datetime.date(2023, 1, 1),
-                        ends_on=datetime.date(2024, 6, 30), deadline=datetime.date(2024, 5, 31), is_open=False)
-    last = make_period(plan, label="2024–2025", starts_on=datetime.date(2024, 7, 1),
-                       ends_on=datetime.date(2025, 12, 31), deadline=datetime.date(2025, 11, 30), is_open=False)
+    first = make_period(
+        plan,
+        label="2023–2024",
+        starts_on=datetime.date(2023, 1, 1),
+        ends_on=datetime.date(2024, 6, 30),
+        deadline=datetime.date(2024, 5, 31),
+        is_open=False,
+    )
+    last = make_period(
+        plan,
+        label="2024–2025",
+        starts_on=datetime.date(2024, 7, 1),
+        ends_on=datetime.date(2025, 12, 31),
+        deadline=datetime.date(2025, 11, 30),
+        is_open=False,
+    )
     return first, last  # fmt: skip
 
 
@@ -60,7 +72,10 @@ def test_carrying_gives_each_line_the_status_of_its_last_confirmed_period(old_pe
     assert len(outcome.unconfirmed) == line(OLD, "1.1.1").plan.lines.in_source().count() - 2
     final = FinalStatus.objects.get(line=line(OLD, "1.1.1"))
     assert (final.status.code, final.how, final.carried_from.period, final.set_by) == (
-        "completed", "carried", last, secretariat
+        "completed",
+        "carried",
+        last,
+        secretariat,
     )
     assert FinalStatus.objects.get(line=line(OLD, "1.1.2")).status.code == "delayed"
     assert final.history.count() == 1
@@ -68,7 +83,9 @@ def test_carrying_gives_each_line_the_status_of_its_last_confirmed_period(old_pe
 
 def test_carrying_leaves_a_final_status_already_set_as_it_is(old_periods, secretariat):
     confirmed(OLD, "1.1.1", "ongoing", old_periods[1], secretariat)
-    FinalStatus.set_several(seen(line(OLD, "1.1.1")), status("completed"), by=secretariat, note="Report of 2025")
+    FinalStatus.set_several(
+        seen(line(OLD, "1.1.1")), status("completed"), by=secretariat, note="Report of 2025"
+    )
     outcome = FinalStatus.carry(Plan.objects.get(code=OLD), by=secretariat)
     assert outcome.carried == []
     assert FinalStatus.objects.get(line=line(OLD, "1.1.1")).status.code == "completed"
@@ -84,7 +101,9 @@ def test_several_lines_get_one_status_at_once_with_a_note(secretariat):
     }
 
 
-def test_setting_a_status_over_one_changed_meanwhile_leaves_that_line_as_the_other_officer_made_it(secretariat):
+def test_setting_a_status_over_one_changed_meanwhile_leaves_that_line_as_the_other_officer_made_it(
+    secretariat,
+):
     other = make_user("other-officer", "Secretariat officer")
     first, second = line(OLD, "1.1.1"), line(OLD, "1.1.2")
     seen_before = seen(first, second)  # both without a final status when the page was read
@@ -95,12 +114,17 @@ def test_setting_a_status_over_one_changed_meanwhile_leaves_that_line_as_the_oth
     again = FinalStatus.set_several(seen(line(OLD, "1.1.1")), status("completed"), by=secretariat)
     assert again.set == [first]
     assert FinalStatus.objects.get(line=first).version == 2
-    assert [h.status.code for h in FinalStatus.objects.get(line=first).history.all()] == ["completed", "delayed"]
+    assert [h.status.code for h in FinalStatus.objects.get(line=first).history.all()] == [
+        "completed",
+        "delayed",
+    ]
 
 
 def test_the_lines_of_a_plan_that_has_not_ended_get_no_final_status(secretariat, old_periods):
     with pytest.raises(ValidationError, match="has not ended"):
-        FinalStatus.set_several(seen(line(OLD, "1.1.1"), line(NEW, "2.8.1")), status("completed"), by=secretariat)
+        FinalStatus.set_several(
+            seen(line(OLD, "1.1.1"), line(NEW, "2.8.1")), status("completed"), by=secretariat
+        )
     with pytest.raises(ValidationError, match="has not ended"):
         FinalStatus.carry(Plan.objects.get(code=NEW), by=secretariat)
     assert not FinalStatus.objects.exists()

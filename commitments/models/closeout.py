@@ -161,4 +161,8 @@ def lines_to_close(plan: Plan, *, part=None, final: str = ""):
         lines = lines.filter(final_status__isnull=True)
     elif final:
         lines = lines.filter(final_status__status__code=final)
-    return lines.select_related("part", "final_status__status").with_current_status_code().in_code_order()
+    return (
+        lines.select_related("plan", "part", "final_status__status")
+        .with_current_status_code()
+        .in_code_order()
+    )

@@ -82,7 +82,7 @@ class CloseOutContent:
 
 
 def build(plan: Plan, language: str) -> CloseOutContent:
-    """The close-out report of ``plan`` in ``language`` ("en" or "zh"), as of now: five queries."""
+    """The close-out report of ``plan`` in ``language`` ("en" or "zh"), as of now: four queries."""
     if language not in LANGUAGES:
         raise ValueError(f"Unknown report language {language!r}")
     with translation.override(LANGUAGES[language]):

@@ -39,6 +39,8 @@ def close_out_list(request):
 @closer_required
 def close_out(request, code: str):
     plan = get_object_or_404(Plan, code=code)
+    if not has_ended(plan):
+        return render(request, "commitments/close_out.html", {"plan": plan, "ended": False})
     statuses = list(Status.objects.all())
     filters = CloseOutFilterForm(plan, request.GET or None, statuses=statuses)
     page = Paginator(lines_to_close(plan, **filters.chosen()), LINES_PER_PAGE).get_page(
@@ -50,7 +52,7 @@ def close_out(request, code: str):
     query = request.GET.copy()
     query.pop("page", None)
     context = {
-        "plan": plan, "ended": has_ended(plan), "filters": filters, "page": page, "query": query.urlencode(),
+        "plan": plan, "ended": True, "filters": filters, "page": page, "query": query.urlencode(),
         "form": FinalStatusForm(plan), "report_formats": closeout.formats(),
     }  # fmt: skip
     return render(request, "commitments/close_out.html", context)

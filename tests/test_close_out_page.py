@@ -2,11 +2,16 @@
 at once and after a confirmation; everyone else is refused."""
 
 import pytest
+from django.conf import settings
 
 from commitments.models import FinalStatus, Status
 
 from .conftest import line, make_user
 from .test_close_out import OLD, confirmed, old_periods  # noqa: F401 (a fixture)
+from .test_html_is_valid import check
+from .test_html_is_valid import pytestmark as html_checker_marks
+
+needs_java = html_checker_marks[1]  # the Nu HTML checker's: skipped without Java only outside CI
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +182,21 @@ def test_the_menu_and_the_plan_page_lead_to_the_close_out(client, secretariat, r
     page = client.get(f"/plans/{OLD}/").content.decode()
     assert f'href="{PAGE}"' not in page and f"/close-out/{OLD}/report.html?language=en" in page
     assert "/close-out/poa-2026-2030/report" not in client.get("/plans/poa-2026-2030/").content.decode()
+
+
+@needs_java
+def test_the_pages_are_valid_html_in_both_languages(client, secretariat, tmp_path):
+    client = signed_in(client, secretariat)
+    files = []
+    for language in ("en", "zh-hans"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        pages = {
+            "list": client.get("/close-out/"), "page": client.get(PAGE), "plan": client.get(f"/plans/{OLD}/"),
+            "running": client.get("/close-out/poa-2026-2030/"), "carry": client.post(CARRY),
+            "set": client.post(SET, {"lines": ticked("1.1.1"), "status": completed(), "note": "<&>"}),
+        }  # fmt: skip
+        for name, response in pages.items():
+            assert response.status_code == 200, name
+            files.append(tmp_path / f"{name}-{language}.html")
+            files[-1].write_bytes(response.content)
+    assert check(files) == []

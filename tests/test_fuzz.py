@@ -126,6 +126,8 @@ def world(plan_2026, period, owner, other_owner, focal_point, secretariat, evide
         ("organisation-edit", "pk"): other_owner.pk,
         ("report-build", "pk"): build.pk, ("report-build-download", "pk"): build.pk,
         ("report-build-retry", "pk"): build.pk,
+        ("close-out", "code"): "poa-2021-2025", ("close-out-set", "code"): "poa-2021-2025",
+        ("close-out-carry", "code"): "poa-2021-2025", ("close-out-report", "code"): "poa-2021-2025",
     }  # fmt: skip
 
 

@@ -69,8 +69,9 @@ def test_the_chinese_report_is_in_chinese(closed):
     page = closeout.render(content, "html").decode()
     assert '<html lang="zh-Hans">' in page
     assert "已完成2项和已终止1项" in page  # the breakdown by final status, in Chinese numbering
-    assert "2021—2025" in page  # the Chinese dash between years
-    assert "举行年度中国-东盟领导人会议" in page  # the line's own text, not marked as another language's
+    assert "2021—2025" in page and "2026—2030" in page  # the Chinese dash between years
+    assert "举行年度中国-东盟领导人会议、" in page  # the line's own text, not marked as another language's
+    assert "治理经验分享；" in page  # typeset as Chinese: the source's ";" is "；"
     assert '<section class="report-annex"' not in page  # no annex: no empty landscape page
 
 

@@ -23,7 +23,7 @@ from openpyxl import Workbook
 from ..cells import keep_as_text
 from ..models import ActionLine, LineLink, Plan, Status
 from . import docx, html, pdf, wording, xlsx
-from .build import LANGUAGES, prepared_by
+from .build import LANGUAGES, prepared_by, typeset
 from .content import StatusInfo, Text
 from .document import PORTRAIT_WIDTH, Heading, Layout, Paragraph, Row, Table, status_width, text_width
 
@@ -98,7 +98,7 @@ def build(plan: Plan, language: str) -> CloseOutContent:
         return CloseOutContent(
             language=language,
             plan_code=plan.code,
-            plan_title=str(plan.short_name if title.is_fallback or not title else title),
+            plan_title=plan_name(plan, language) if title.is_fallback or not title else typeset(title).text,
             period_label=plan.years,
             as_of=timezone.now(),
             prepared_by=prepared_by(language),
@@ -120,7 +120,7 @@ def build(plan: Plan, language: str) -> CloseOutContent:
                 )
                 for line in lines
             ],  # fmt: skip
-            later_plans=[str(later_plan.short_name) for later_plan in later_plans],
+            later_plans=[plan_name(later_plan, language) for later_plan in later_plans],
             is_final=all(final_of(line) for line in lines),
         )
 
@@ -130,8 +130,14 @@ def final_of(line: ActionLine):
 
 
 def text(item, name: str, language: str) -> Text:
-    localized = item.localized(name, language)
-    return Text(str(localized), localized.language, localized.is_fallback)
+    """The text as the progress report sets it: Chinese with Chinese punctuation."""
+    return typeset(item.localized(name, language))
+
+
+def plan_name(plan: Plan, language: str) -> str:
+    """The plan's short name in ``language``, its years with the Chinese dash in Chinese."""
+    name = str(plan.short_name)
+    return name.replace("–", "—") if language == "zh" else name
 
 
 def successors_of(plan: Plan) -> dict[int, list[ActionLine]]:

@@ -152,7 +152,8 @@ def test_closing_out_a_plan_that_has_not_ended_is_refused_with_a_message(client,
     response = signed_in(client, secretariat).post(
         "/close-out/poa-2026-2030/carry/", {"confirmed": "1"}, follow=True
     )
-    assert "has not ended" in response.content.decode()
+    # The rule's own message, which the page for a plan not ended does not say.
+    assert "Plan of Action 2026–2030 has not ended: its lines get" in response.content.decode()
     assert not FinalStatus.objects.exists()
 
 

@@ -29,6 +29,7 @@ from .models import (
     ReportingPeriod,
     StatusUpdate,
 )
+from .models.closeout import CLOSE_OUT
 from .models.continuity import DECIDE_LINKS
 from .models.logins import UNLOCK_ACCOUNTS
 from .models.people import MANAGE_PEOPLE
@@ -74,6 +75,7 @@ people_manager_required = permission_required(MANAGE_PEOPLE, raise_exception=Tru
 organisation_adder_required = permission_required(ADD_ORGANISATIONS, raise_exception=True)
 organisation_editor_required = permission_required(EDIT_ORGANISATIONS, raise_exception=True)
 link_decider_required = permission_required(DECIDE_LINKS, raise_exception=True)
+closer_required = permission_required(CLOSE_OUT, raise_exception=True)
 
 
 def reporting_organisations(user) -> QuerySet[Organisation]:

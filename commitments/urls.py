@@ -3,6 +3,7 @@ from django.urls import path, register_converter
 from .converters import IdConverter
 from .views import (
     accounts,
+    closeout,
     continuity,
     dashboard,
     home,
@@ -59,6 +60,11 @@ urlpatterns = [
     path("continuity/", continuity.continuity_links, name="continuity-links"),
     path("continuity/decide/", continuity.links_decide, name="continuity-decide"),
     path("continuity/link/", continuity.link_make, name="continuity-link"),
+    path("close-out/", closeout.close_out_list, name="close-out-list"),
+    path("close-out/<slug:code>/", closeout.close_out, name="close-out"),
+    path("close-out/<slug:code>/set/", closeout.close_out_set, name="close-out-set"),
+    path("close-out/<slug:code>/carry/", closeout.close_out_carry, name="close-out-carry"),
+    path("close-out/<slug:code>/report.<str:fmt>", closeout.close_out_report, name="close-out-report"),
     path("reminders/", reminders.reminders, name="reminders"),
     path("reminders/send/", reminders.reminders_send, name="reminders-send"),
     path("lines/<id:line>/owners/", running.owner_add, name="owner-add"),

@@ -126,6 +126,8 @@ def world(plan_2026, period, owner, other_owner, focal_point, secretariat, evide
         ("organisation-edit", "pk"): other_owner.pk,
         ("report-build", "pk"): build.pk, ("report-build-download", "pk"): build.pk,
         ("report-build-retry", "pk"): build.pk,
+        ("close-out", "code"): "poa-2021-2025", ("close-out-set", "code"): "poa-2021-2025",
+        ("close-out-carry", "code"): "poa-2021-2025", ("close-out-report", "code"): "poa-2021-2025",
     }  # fmt: skip
 
 
@@ -239,7 +241,7 @@ def test_no_odd_value_in_any_parameter_of_any_page_gives_a_server_error(cast, wo
 
     print(f"\n{fuzz.requests} requests, {len(fuzz.server_errors)} server errors")
     assert not fuzz.server_errors, "\n".join(fuzz.server_errors)
-    assert 1_000 <= fuzz.requests <= 2_000
+    assert 1_000 <= fuzz.requests <= 2_200
 
 
 def reverse_with_bytes(name: str, kwargs: dict, odd: dict[str, bytes]) -> str:

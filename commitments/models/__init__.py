@@ -1,5 +1,6 @@
 """The commitments app's models: the plans and their text, and their tracking."""
 
+from .closeout import FinalStatus
 from .continuity import LineLink, Target, TargetValue
 from .logins import LoginAttempt
 from .people import Person, PersonChange, Role
@@ -37,6 +38,7 @@ __all__ = [
     "Bilingual",
     "EditionFile",
     "Evidence",
+    "FinalStatus",
     "Fund",
     "LineLink",
     "Localized",

@@ -191,3 +191,11 @@ def test_a_line_cannot_continue_a_line_of_a_plan_that_has_not_ended(db, secretar
     with pytest.raises(ValidationError):
         LineLink.link(line(OLD, "2.8.1"), line(ANNEX, "3.21"), by=secretariat)
     assert not LineLink.objects.exists()
+
+
+def test_a_decision_other_than_confirm_or_reject_decides_nothing(suggested, secretariat):
+    chosen = link(OLD, "11.1", "6.1")
+    with pytest.raises(ValueError, match="'confirmed'"):
+        LineLink.objects.filter(pk=chosen.pk).decide("confirmed", by=secretariat)
+    chosen.refresh_from_db()
+    assert chosen.state == "suggested"

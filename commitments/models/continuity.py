@@ -70,7 +70,10 @@ class LineLinkQuerySet(models.QuerySet):
         Counts what was decided: a suggestion another officer decided meanwhile is left as that
         officer decided it. A fixed few queries, whatever the number of links.
         """
-        state = LineLink.State.CONFIRMED if decision == "confirm" else LineLink.State.REJECTED
+        states = {"confirm": LineLink.State.CONFIRMED, "reject": LineLink.State.REJECTED}
+        if decision not in states:
+            raise ValueError(f"A decision on links is 'confirm' or 'reject', not {decision!r}.")
+        state = states[decision]
         with transaction.atomic():
             suggestions = list(self.suggested().select_for_update().order_by("pk"))
             now = timezone.now()

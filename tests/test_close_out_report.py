@@ -8,9 +8,10 @@ import docx
 import openpyxl
 import pypdf
 import pytest
+from django.utils import translation
 
 from commitments.models import ActionLine, FinalStatus, LineLink, Plan, Status
-from commitments.progress_report import closeout
+from commitments.progress_report import closeout, wording
 
 from .conftest import line
 
@@ -68,6 +69,8 @@ def test_the_chinese_report_is_in_chinese(closed):
     assert content.plan_title == "落实中国—东盟面向和平与繁荣的战略伙伴关系联合宣言的行动计划（2021-2025）"
     page = closeout.render(content, "html").decode()
     assert '<html lang="zh-Hans">' in page
+    assert "落实情况结项报告（2021—2025）" in page
+    assert f"共{total()}项行动措施，已落实2项（1%）。" in page  # the headline, as a Chinese report puts it
     assert "已完成2项和已终止1项" in page  # the breakdown by final status, in Chinese numbering
     assert "2021—2025" in page and "2026—2030" in page  # the Chinese dash between years
     assert "举行年度中国-东盟领导人会议、" in page  # the line's own text, not marked as another language's
@@ -80,7 +83,8 @@ def test_the_word_report_has_the_headline_the_tables_and_the_lines_carried_forwa
     content = closeout.build(closed, language)
     document = docx.Document(io.BytesIO(closeout.render(content, "docx")))
     texts = [paragraph.text for paragraph in document.paragraphs]
-    assert closeout.headline(content) in texts
+    with translation.override(wording.interface_language(content)):
+        assert closeout.headline(content) in texts
     assert texts.count(content.plan_title) >= 1  # on the cover
     counts, carried, not_carried = document.tables
     completed = next(s.label for s in content.statuses if s.code == "completed")

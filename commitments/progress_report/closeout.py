@@ -81,6 +81,14 @@ class CloseOutContent:
         return [line for line in self.lines if not line.successors]
 
 
+def later_plans(content) -> str:
+    """The plans that continue this one, named in running text: "the Plan of Action 2026–2030"."""
+    if not content.later_plans:
+        return ""
+    # Translators: a plan's name in running text; English puts "the" before it, Chinese nothing.
+    return _("the %(plans)s") % {"plans": wording.sentence_list(content, content.later_plans)}
+
+
 def build(plan: Plan, language: str) -> CloseOutContent:
     """The close-out report of ``plan`` in ``language`` ("en" or "zh"), as of now: four queries."""
     if language not in LANGUAGES:
@@ -211,7 +219,7 @@ def summary(content: CloseOutContent, heading: str) -> list:
         )  # fmt: skip
         blocks.append(Paragraph(missing % {"count": counts[None]}))
     carried, total = len(content.carried_forward), len(content.lines)
-    later = wording.sentence_list(content, content.later_plans) or _("a later plan")
+    later = later_plans(content) or _("a later plan")
     blocks.append(Paragraph(
         ngettext("%(carried)s of the %(total)s action lines is carried forward into %(later)s.",
                  "%(carried)s of the %(total)s action lines are carried forward into %(later)s.", carried)
@@ -279,7 +287,7 @@ def carried_forward(content: CloseOutContent) -> list:
     rows = grouped(content, lines, lambda line: [
         line.code, line_text(content, line), final_label(content, line), separator.join(line.successors)
     ])  # fmt: skip
-    later = wording.sentence_list(content, content.later_plans)
+    later = later_plans(content)
     headers = [_("Code"), _("Action line"), _("Final status"), _("Continued by")]
     caption = _("Action lines carried forward into %(later)s") % {"later": later}
     return [Table("carried-forward", caption, headers, rows, widths)]

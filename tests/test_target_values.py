@@ -2,9 +2,12 @@
 and each target's progress against the straight line from its start to its end."""
 
 import datetime
+import io
 import shutil
 import time
+from types import SimpleNamespace
 
+import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -15,7 +18,7 @@ from django.utils import timezone
 from commitments.forms import TargetValuesForm
 from commitments.models import Plan, Status, StatusUpdate, Target, TargetValue
 from commitments.models.tracking import IllegalTransition
-from commitments.progress_report import html
+from commitments.progress_report import html, wording, xlsx
 from commitments.progress_report.build import build_report
 from commitments.progress_report.content import ReportContent
 from commitments.progress_report.document import layout
@@ -338,7 +341,7 @@ def test_the_report_shows_only_the_values_approved_by_its_cut_off(
     ("language", "words"),
     [
         ("en", ["Quantified targets", "USD 150,000,000,000", "Behind"]),
-        ("zh", ["15,000,000万美元", "中方向东盟国家提供的新冠疫苗援助", "2025年12月31日"]),
+        ("zh", ["1500亿美元", "中方向东盟国家提供的新冠疫苗援助", "2025年12月31日"]),
     ],
 )
 def test_the_report_has_the_target_table_in_both_languages(
@@ -388,3 +391,28 @@ def test_the_pages_with_targets_are_valid_html_in_both_languages(
         files.append(tmp_path / f"{len(files)}.html")
         files[-1].write_bytes(refused.content)
     assert check(files) == []
+
+
+@pytest.mark.parametrize(
+    ("amount", "written"),
+    [
+        (150_000_000_000, "1500亿美元"),  # the annex's agricultural imports
+        (1_500_000_000, "15亿美元"),
+        (1_250_000_000, "12.5亿美元"),
+        (3_000_000, "300万美元"),  # under a hundred million: in ten thousands
+        (147_369_863_013, "147,369,863,013美元"),  # not whole millions: as it is
+    ],
+)
+def test_chinese_reports_write_large_sums_in_yi_and_wan_as_chinese_does(amount, written):
+    assert wording.usd(SimpleNamespace(language="zh"), amount) == written
+
+
+def test_the_report_as_a_spreadsheet_has_the_targets_as_numbers(annex, annex_period, owner, focal_point):
+    approved_update("2.1", owner, annex_period, focal_point, covid_vaccine_doses=60_000_000)
+    content = build_report(annex, annex_period, "en", as_of=timezone.now())
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.render(content)))["Quantified targets"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Code", "Target", "Unit", "Target value")
+    doses = next(row for row in rows if row[0] == "2.1")
+    assert (doses[3], doses[7], doses[8], doses[10]) == (150_000_000, 60_000_000, 40.0, "Behind")
+    assert len(rows) == 1 + len(content.targets)

@@ -78,12 +78,15 @@ def percent(share: float) -> str:
 
 
 def usd(content: ReportContent, amount: Decimal | int | None) -> str:
-    """USD 1,250,000, or 125万美元 (1,250,500美元 when it is not whole ten thousands)."""
+    """USD 1,250,000, or 125万美元 (1,250,500美元 when it is not whole ten thousands); from a hundred
+    million up, in whole millions, 1500亿美元 or 12.5亿美元, as Chinese writes large sums."""
     if amount is None:
         return ""
     whole = int(Decimal(amount).quantize(Decimal(1)))
     if not is_chinese(content):
         return f"USD {whole:,}"
+    if whole >= 100_000_000 and whole % 1_000_000 == 0:
+        return f"{(Decimal(whole) / 100_000_000).normalize():f}亿美元"
     if whole >= 10_000 and whole % 10_000 == 0:
         return f"{whole // 10_000:,}万美元"
     return f"{whole:,}美元"

@@ -39,6 +39,8 @@ def render(content: ReportContent) -> bytes:
         workbook = Workbook()
         annex(workbook.active, content)
         summary(workbook.create_sheet(), content)
+        if content.targets:
+            targets(workbook.create_sheet(), content)
         workbook.properties.title = wording.document_title(content)
         workbook.properties.language = "zh-CN" if content.language == "zh" else "en-GB"
         keep_as_text(workbook)
@@ -100,6 +102,34 @@ def summary(sheet, content: ReportContent) -> None:
     for index in range(2, len(headers) + 1):
         sheet.column_dimensions[get_column_letter(index)].width = 14
     print_setup(sheet, f"{header}:{header}")
+
+
+def targets(sheet, content: ReportContent) -> None:
+    """Each quantified target with its progress as of the cut-off, as numbers to compute with."""
+    sheet.title = sheet_name(_("Quantified targets"))
+    headers = [
+        _("Code"), _("Target"), _("Unit"), _("Target value"), _("Baseline"), _("Starts on"), _("Ends on"),
+        _("Reported to date"), _("Share of the target (%)"), _("Expected by now"), _("Progress"),
+    ]  # fmt: skip
+    sheet.append(headers)
+    for target in content.targets:
+        sheet.append([
+            target.line, target.measure.text, target.unit_label, target.value, target.baseline,
+            target.starts_on, target.ends_on, target.reported, round(target.share_percent, 1),
+            target.expected,
+            _("Behind") if target.is_behind else _("On track"),
+        ])  # fmt: skip
+    header_row(sheet, 1, len(headers))
+    for index, width in enumerate([9, 50, 12, 18, 14, 12, 12, 18, 12, 18, 12], start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    for row in sheet.iter_rows(min_row=2):
+        row[1].alignment = WRAPPED
+        for cell in (row[3], row[4], row[7], row[9]):
+            cell.number_format = "#,##0"
+        for cell in (row[5], row[6]):
+            cell.number_format = "yyyy-mm-dd"
+    sheet.freeze_panes = "A2"
+    print_setup(sheet, "1:1")
 
 
 def header_row(sheet, row: int, columns: int) -> None:

@@ -18,7 +18,6 @@ from commitments.models import (
     ReportingPeriod,
     StatusUpdate,
 )
-
 from commitments.progress_report.build import build_report
 
 from .conftest import line, make_update, make_user
@@ -285,9 +284,10 @@ def test_the_report_of_a_past_period_reads_the_history_the_load_wrote(load_plan)
     assert confirmed.count() >= 24
     assert all(statuses[s.line.code] == s.status.code for s in confirmed.select_related("line", "status"))
     assert sum(len(line.updates) for line in report.lines()) == past.updates.count()
-    assert sum(len(line.activities()) for line in report.lines()) == Activity.objects.filter(
-        update__period=past
-    ).count()
+    assert (
+        sum(len(line.activities()) for line in report.lines())
+        == Activity.objects.filter(update__period=past).count()
+    )
     assert all(line.owners for line in report.lines()) and report.bodies_reporting > 0
 
 

@@ -251,7 +251,7 @@ def table_row(
     run = ("<w:b/>" if bold else '<w:b w:val="0"/>') + (f'<w:sz w:val="{round(size * 2)}"/>' if size else "")
     cells = []
     for index, (text, width) in enumerate(zip(texts, widths, strict=False)):
-        align = '<w:jc w:val="right"/>' if index in block.numeric and not span else ""
+        align = '<w:jc w:val="right"/>' if index in block.numeric else ""
         cells.append(
             f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{Mm(width).twips}"/>{spanning}{shading}</w:tcPr>'
             f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{align}</w:pPr>'

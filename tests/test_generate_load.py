@@ -311,7 +311,11 @@ def test_each_history_record_is_dated_inside_its_period_before_its_cut_off(load_
     assert max(owners).year == load_plan.first_year
 
 
-def test_replace_writes_the_history_again_without_keeping_the_old(generated):
+def test_replace_writes_the_history_again_without_keeping_the_old(load_plan):
+    edited = load_plan.lines.first()
+    edited.text_en += " Edited."
+    edited.save()
     generate_load("--replace")
     for model in (Ownership, StatusUpdate, Activity, PeriodStatus):
         assert model.history.count() == model.objects.count(), model
+    assert not ActionLine.history.filter(id=edited.pk).exists()

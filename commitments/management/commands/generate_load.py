@@ -218,16 +218,20 @@ def delete_load_plans() -> int:
     """Delete the load plans and everything on them, children first; returns the number of plans.
 
     A raw delete sends no signals, where ``delete()`` would write a history row for each of
-    ~100,000 rows; the history records the load wrote go with them, being as synthetic as they.
+    ~100,000 rows; their history records go with them (those the load wrote and any made by
+    editing a load plan), being as synthetic as they.
     Any other table still pointing at them makes the transaction fail rather than lose data.
     """
     plans = load_plans()
     updates = StatusUpdate.objects.filter(line__plan__in=plans)
     for queryset in [
+        Evidence.history.filter(update__in=updates),
         Activity.history.filter(update__in=updates),
         StatusUpdate.history.filter(line__plan__in=plans),
         PeriodStatus.history.filter(line__plan__in=plans),
+        ReportingPeriod.history.filter(plan__in=plans),
         Ownership.history.filter(line__plan__in=plans),
+        ActionLine.history.filter(plan__in=plans),
         Evidence.objects.filter(update__in=updates),
         Activity.objects.filter(update__in=updates),
         UpdateTransition.objects.filter(update__in=updates),

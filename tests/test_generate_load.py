@@ -18,6 +18,7 @@ from commitments.models import (
     ReportingPeriod,
     StatusUpdate,
 )
+from commitments.progress_report.build import build_report
 
 from .conftest import line, make_update, make_user
 
@@ -270,3 +271,51 @@ def test_organisations_and_users_of_the_load_are_reused_on_replace(generated, dj
 def test_too_small_a_size_is_refused():
     with pytest.raises(CommandError, match="8 lines"):
         call_command("generate_load", "--lines", "5", stdout=StringIO())
+
+
+def test_the_report_of_a_past_period_reads_the_history_the_load_wrote(load_plan):
+    """The report reads statuses, updates, activities and owners from their history at the cut-off."""
+    past = load_plan.periods.get(is_open=False)
+    report = build_report(load_plan, past, "en")
+    confirmed = PeriodStatus.objects.confirmed().filter(period=past, line__plan=load_plan)
+    reported = [line for line in report.lines() if line.status]
+    assert len(reported) == 30 and report.overall.no_report == 0
+    statuses = {line.code: line.status for line in reported}
+    assert confirmed.count() >= 24
+    assert all(statuses[s.line.code] == s.status.code for s in confirmed.select_related("line", "status"))
+    assert sum(len(line.updates) for line in report.lines()) == past.updates.count()
+    assert (
+        sum(len(line.activities()) for line in report.lines())
+        == Activity.objects.filter(update__period=past).count()
+    )
+    assert all(line.owners for line in report.lines()) and report.bodies_reporting > 0
+
+
+def test_the_open_period_reports_only_what_was_approved(load_plan):
+    current = load_plan.periods.get(is_open=True)
+    report = build_report(load_plan, current, "en")
+    approved = StatusUpdate.objects.in_period(current).filter(state="approved").count()
+    assert 0 < sum(len(line.updates) for line in report.lines()) == approved
+
+
+def test_each_history_record_is_dated_inside_its_period_before_its_cut_off(load_plan):
+    for period in load_plan.periods.all():
+        dates = [
+            *StatusUpdate.history.filter(period=period).values_list("history_date", flat=True),
+            *PeriodStatus.history.filter(period=period).values_list("history_date", flat=True),
+            *Activity.history.filter(update__period=period).values_list("history_date", flat=True),
+        ]
+        assert dates and all(period.starts_on <= date.date() <= period.ends_on for date in dates)
+        assert max(dates) <= period.cutoff()
+    owners = Ownership.history.filter(line__plan=load_plan).values_list("history_date", flat=True)
+    assert max(owners).year == load_plan.first_year
+
+
+def test_replace_writes_the_history_again_without_keeping_the_old(load_plan):
+    edited = load_plan.lines.first()
+    edited.text_en += " Edited."
+    edited.save()
+    generate_load("--replace")
+    for model in (Ownership, StatusUpdate, Activity, PeriodStatus):
+        assert model.history.count() == model.objects.count(), model
+    assert not ActionLine.history.filter(id=edited.pk).exists()

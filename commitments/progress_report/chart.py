@@ -127,7 +127,9 @@ def status_by_pillar_png(content: ReportContent) -> bytes:
         segment(draw, (x, y, x + 16, y + 16), colour, hatch)
         draw.text(((x + 22) * SCALE, (y + 8) * SCALE), label, fill="black", font=font, anchor="lm")
     output = io.BytesIO()
-    image.save(output, format="PNG", optimize=True)
+    # Not ``optimize``: its search for the smallest encoding took 90 ms, half the Word file's time,
+    # to save 3% of the image's 70 KB.
+    image.save(output, format="PNG")
     return output.getvalue()
 
 

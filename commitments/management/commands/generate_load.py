@@ -153,9 +153,10 @@ class Command(BaseCommand):
         "--lines action lines in 6 parts, 1–4 confirmed owners per line (one lead), --years yearly "
         f"reporting periods ending in {LAST_YEAR} (the last open), an update per owner and period with "
         "transitions, activities and link evidence, and line statuses, most confirmed. The same --seed "
-        "gives the same data. Rows are written with bulk_create, so django-simple-history records no "
-        "history for them, and their created/updated times are those of the run. Refuses to run when "
-        "load plans exist; --replace deletes them and everything on them first (nothing else)."
+        "gives the same data. Rows are written with bulk_create, and the history the progress report reads "
+        "(owners, updates, activities, line statuses) with bulk_history_create, each record dated when "
+        "its object was last changed in its period; created/updated times are those of the run. Refuses "
+        "to run when load plans exist; --replace deletes them and everything on them first (nothing else)."
     )
 
     def add_arguments(self, parser):
@@ -192,7 +193,7 @@ class Command(BaseCommand):
                 "%(updates)d status updates (%(approved)d approved, %(submitted)d submitted, "
                 "%(returned)d returned, %(draft)d draft), %(transitions)d transitions, %(activities)d "
                 "activities, %(evidence)d evidence links, %(line_statuses)d line statuses "
-                "(%(confirmed)d confirmed)."
+                "(%(confirmed)d confirmed), %(history)d history records."
             )
             % counts
         )
@@ -216,13 +217,21 @@ def load_plans() -> models.QuerySet[Plan]:
 def delete_load_plans() -> int:
     """Delete the load plans and everything on them, children first; returns the number of plans.
 
-    The rows were written without history, so they are deleted without it too: a raw delete
-    sends no signals, where ``delete()`` would write a history row for each of ~100,000 rows.
+    A raw delete sends no signals, where ``delete()`` would write a history row for each of
+    ~100,000 rows; their history records go with them (those the load wrote and any made by
+    editing a load plan), being as synthetic as they.
     Any other table still pointing at them makes the transaction fail rather than lose data.
     """
     plans = load_plans()
     updates = StatusUpdate.objects.filter(line__plan__in=plans)
     for queryset in [
+        Evidence.history.filter(update__in=updates),
+        Activity.history.filter(update__in=updates),
+        StatusUpdate.history.filter(line__plan__in=plans),
+        PeriodStatus.history.filter(line__plan__in=plans),
+        ReportingPeriod.history.filter(plan__in=plans),
+        Ownership.history.filter(line__plan__in=plans),
+        ActionLine.history.filter(plan__in=plans),
         Evidence.objects.filter(update__in=updates),
         Activity.objects.filter(update__in=updates),
         UpdateTransition.objects.filter(update__in=updates),
@@ -257,6 +266,8 @@ def generate(plans: int, years: int, lines: int, rng: random.Random) -> Counter:
     width = max(2, len(str(plans)))
     for number in range(1, plans + 1):
         generate_plan(f"{PLAN_PREFIX}{number:0{width}d}", number, years, lines, cast, rng, counts)
+    # One history record each, written with them.
+    counts["history"] = sum(counts[name] for name in ("owners", "updates", "activities", "line_statuses"))
     return counts
 
 
@@ -465,9 +476,12 @@ def make_owners(lines: list[ActionLine], cast: Cast, rng: random.Random) -> dict
             )
             for index, (organisation, _en, _zh) in enumerate(chosen)
         ]
-    Ownership.objects.bulk_create(
+    confirmed = Ownership.objects.bulk_create(
         [o for line_owners in owners.values() for o in line_owners], batch_size=BATCH
     )
+    for ownership in confirmed:
+        ownership._history_date, ownership._history_user = ownership.decided_at, cast.secretariat
+    Ownership.history.bulk_history_create(confirmed, batch_size=BATCH)
     return owners
 
 
@@ -541,7 +555,8 @@ def reasons(rng: random.Random, texts: dict[str, str]) -> dict[str, str]:
 def make_details(
     updates: dict[tuple[int, int, int], StatusUpdate], cast: Cast, rng: random.Random, counts: Counter
 ) -> None:
-    """Each update's transitions, 0–3 activities and 0–2 evidence links (a few withdrawn)."""
+    """Each update's transitions, 0–3 activities and 0–2 evidence links (a few withdrawn), and the
+    history records of the updates and activities as they stood after their last change."""
     sectors = {organisation.pk: (en, zh) for organisation, en, zh in cast.organisations}
     transitions, activities, evidence = [], [], []
     for update in updates.values():
@@ -549,12 +564,21 @@ def make_details(
         submitted = datetime(update.period.starts_on.year, 10, 1, 9, tzinfo=UTC) + timedelta(
             days=rng.randint(0, 40), minutes=rng.randint(0, 480)
         )
-        transitions += make_transitions(update, submitted, cast, rng)
-        activities += make_activities(update, sectors[update.organisation_id], rng)
+        moves = make_transitions(update, submitted, cast, rng)
+        drafted = submitted - timedelta(days=1)
+        # Its last record is the one the report reads as of the period's cut-off.
+        update._history_date = moves[-1].at if moves else drafted
+        update._history_user = moves[-1].by if moves else update.author
+        transitions += moves
+        for activity in make_activities(update, sectors[update.organisation_id], rng):
+            activity._history_date, activity._history_user = drafted, update.author
+            activities.append(activity)
         evidence += make_evidence(update, submitted, rng)
     UpdateTransition.objects.bulk_create(transitions, batch_size=BATCH)
     Activity.objects.bulk_create(activities, batch_size=BATCH)
     Evidence.objects.bulk_create(evidence, batch_size=BATCH)
+    StatusUpdate.history.bulk_history_create(updates.values(), batch_size=BATCH)
+    Activity.history.bulk_history_create(activities, batch_size=BATCH)
     counts.update({"transitions": len(transitions), "activities": len(activities), "evidence": len(evidence)})
 
 
@@ -646,7 +670,9 @@ def make_line_statuses(
             if lead.state != StatusUpdate.State.APPROVED:
                 continue
             all_approved = all(u.state == StatusUpdate.State.APPROVED for u in line_updates)
+            # Recorded as it stands: when it was confirmed, or when the lead's update was approved.
             line_status = PeriodStatus(line=line, period=period, proposed=lead.status)
+            line_status._history_date, line_status._history_user = lead._history_date, cast.secretariat
             if all_approved and rng.random() < (0.6 if period.is_open else 0.95):
                 line_status.status, line_status.reason = lead.status, ""
                 if rng.random() < 0.05:
@@ -656,8 +682,10 @@ def make_line_statuses(
                 line_status.confirmed_at = datetime(period.ends_on.year, 11, 15, 10, tzinfo=UTC) + timedelta(
                     days=rng.randint(0, 5)
                 )
+                line_status._history_date = line_status.confirmed_at
             statuses.append(line_status)
     PeriodStatus.objects.bulk_create(statuses, batch_size=BATCH)
+    PeriodStatus.history.bulk_history_create(statuses, batch_size=BATCH)
     counts.update(
         {"line_statuses": len(statuses), "confirmed": sum(1 for s in statuses if s.confirmed_at is not None)}
     )

@@ -85,9 +85,10 @@ def line_history(
     organisations: Iterable[Organisation] = (),
 ) -> list[Entry]:
     """The latest ``limit`` changes that concern ``line``, whose ``updates`` are given (with their
-    organisations); ``organisations``: others already read, such as its owners', to name them without
-    a query. The six history tables are read in one query (``HistoryQuery``)."""
-    names = Names([*organisations, *(update.organisation for update in updates)])
+    organisations, activities and their funds); ``organisations``: others already read, such as its
+    owners', to name them without a query. The six history tables are read in one query (``HistoryQuery``)."""
+    funds = [activity.fund for update in updates for activity in update.activities.all() if activity.fund]
+    names = Names([*organisations, *(update.organisation for update in updates)], funds)
     entries = []
     for model, records in HistoryQuery.on(connection).records(connection, line.pk).items():
         entries += _entries(model, records, names)
@@ -191,9 +192,10 @@ class HistoryQuery:
 class Names:
     """Statuses, organisations and funds by id, loaded once, to show a changed foreign key by name."""
 
-    def __init__(self, organisations: Iterable[Organisation] = ()):
+    def __init__(self, organisations: Iterable[Organisation] = (), funds: Iterable[Fund] = ()):
         self.status = {status.pk: str(status) for status in Status.objects.all()}
         self.known_organisations = {organisation.pk: organisation.acronym for organisation in organisations}
+        self.known_funds = {fund.pk: fund.acronym for fund in funds}
 
     @cached_property
     def organisation(self) -> dict[int, str]:
@@ -202,7 +204,7 @@ class Names:
 
     @cached_property
     def fund(self) -> dict[int, str]:
-        # Loaded only for a history that names a fund: most lines have none.
+        # Loaded only for a history that names a fund not given (one an activity no longer has).
         return {fund.pk: fund.acronym for fund in Fund.objects.all()}
 
     def show(self, name: str, value: object) -> object:
@@ -213,6 +215,8 @@ class Names:
                 return self.known_organisations[value]
             return self.organisation.get(value, value)
         if name == "fund_id" and value is not None:
+            if value in self.known_funds:
+                return self.known_funds[value]
             return self.fund.get(value, value)
         return value
 

@@ -1,5 +1,6 @@
 """Reading pages: the plans, a line with its owners, status, timeline and history, and evidence files."""
 
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -42,19 +43,28 @@ def line_detail(request, plan: str, code: str):
         "in_progress": [u for u in updates if u.state != StatusUpdate.State.APPROVED],
         "reports": reports_of(request.user, ownerships, open_period, updates),
         "history": line_history(line, updates, organisations=[o.organisation for o in ownerships]),
-        "continues": linked(ActionLine.objects.continued_by(line)),
-        "continued_by": linked(ActionLine.objects.continuing(line)),
+        **linked(line),
         "owner_form": OwnerForm(),
         "decision_form": OwnershipDecisionForm(),
     }
     return render(request, "commitments/line_detail.html", context)
 
 
-def linked(lines) -> list[ActionLine]:
-    """Lines of other plans linked to a line, with their plan and their last confirmed status."""
-    return list(
-        lines.with_structure().with_current_status().order_by("plan__first_year", "plan__code", "sort_key")
+def linked(line: ActionLine) -> dict[str, list[ActionLine]]:
+    """The lines of other plans that ``line`` continues and those that continue it, with their plan
+    and their last confirmed status: one query, and one more for the statuses when there are any."""
+    earlier = ActionLine.objects.continued_by(line)
+    lines = (
+        (earlier | ActionLine.objects.continuing(line))
+        .annotate(is_earlier=Exists(earlier.filter(pk=OuterRef("pk"))))
+        .with_structure()
+        .with_current_status()
+        .order_by("plan__first_year", "plan__code", "sort_key")
     )
+    return {
+        "continues": [other for other in lines if other.is_earlier],
+        "continued_by": [other for other in lines if not other.is_earlier],
+    }
 
 
 def reports_of(user, ownerships, period, updates) -> list[tuple[Ownership, StatusUpdate | None]]:

@@ -1,13 +1,14 @@
 """Reading pages: the plans, a line with its owners, status, timeline and history, and evidence files."""
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Q, prefetch_related_objects
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 
 from .. import permissions
 from ..forms import OwnerForm, OwnershipDecisionForm
 from ..history import line_history
-from ..models import ActionLine, Ownership, Plan, ReportingPeriod, StatusUpdate
+from ..models import ActionLine, LineLink, Ownership, Plan, ReportingPeriod, StatusUpdate
+from ..models.plans import ActionLineQuerySet
 from ..permissions import reader_required
 
 
@@ -51,20 +52,21 @@ def line_detail(request, plan: str, code: str):
 
 
 def linked(line: ActionLine) -> dict[str, list[ActionLine]]:
-    """The lines of other plans that ``line`` continues and those that continue it, with their plan
-    and their last confirmed status: one query, and one more for the statuses when there are any."""
-    earlier = ActionLine.objects.continued_by(line)
-    lines = (
-        (earlier | ActionLine.objects.continuing(line))
-        .annotate(is_earlier=Exists(earlier.filter(pk=OuterRef("pk"))))
-        .with_structure()
-        .with_current_status()
-        .order_by("plan__first_year", "plan__code", "sort_key")
-    )
+    """The lines of other plans that ``line`` continues (with their last confirmed status) and those
+    that continue it, with their plans, from its confirmed links: one query, and one more for the
+    statuses when it continues any."""
+    links = LineLink.objects.confirmed().filter(Q(successor=line) | Q(predecessor=line))
+    links = list(links.select_related("predecessor__plan", "successor__plan"))
+    earlier = in_plan_order(link.predecessor for link in links if link.successor_id == line.pk)
+    prefetch_related_objects(earlier, ActionLineQuerySet.current_status_prefetch())
     return {
-        "continues": [other for other in lines if other.is_earlier],
-        "continued_by": [other for other in lines if not other.is_earlier],
+        "continues": earlier,
+        "continued_by": in_plan_order(link.successor for link in links if link.predecessor_id == line.pk),
     }
+
+
+def in_plan_order(lines) -> list[ActionLine]:
+    return sorted(lines, key=lambda line: (line.plan.first_year, line.plan.code, line.sort_key))
 
 
 def reports_of(user, ownerships, period, updates) -> list[tuple[Ownership, StatusUpdate | None]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from urllib.parse import quote
 
 import django_tables2 as tables
@@ -9,11 +10,12 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
-from .models import ActionLine
+from .models import ActionLine, Ownership
+from .models.plans import interface_language
 from .templatetags.commitments import status_badge
 
 SHORT = 120  # characters of a line's text shown before "more"
@@ -60,22 +62,22 @@ class LineTable(tables.Table):
     # register's time (docs/benchmarks.md). Sorting, pagination and the headers stay the table's.
 
     def rows_html(self) -> list[SafeString]:
-        """The rows of the page, as HTML, in the order of the columns."""
-        columns = [(column.name, str(column.header)) for column in self.columns]
+        """The rows of the page, as HTML, in the order of the columns: one format per row, its cells
+        filled in by the render_ methods."""
         renderers = {
             "code": self.render_code, "text": self.render_text, "part": self.render_part,
             "area": self.render_area, "owners": self.render_owners, "status": self.render_status,
             "updated": self.render_updated,
         }  # fmt: skip
-        cell = '<td class="col-{}" data-label="{}">{}</td>'
-        return [
-            format_html(
-                "<tr>{}</tr>",
-                mark_safe("".join(format_html(cell, name, header, renderers[name](row.record))
-                                  for name, header in columns)),
+        cells = [renderers[column.name] for column in self.columns]
+        template = "<tr>{}</tr>".format(
+            "".join(
+                format_html('<td class="col-{}" data-label="{}">', column.name, column.header)
+                .replace("{", "{{").replace("}", "}}") + "{}</td>"
+                for column in self.columns
             )
-            for row in self.paginated_rows
-        ]  # fmt: skip
+        )  # fmt: skip
+        return [format_html(template, *(cell(row.record) for cell in cells)) for row in self.paginated_rows]
 
     def render_code(self, record: ActionLine) -> str:
         return format_html('<a href="{}">{}</a>', self._line_url(record), record.code)
@@ -119,14 +121,25 @@ class LineTable(tables.Table):
     def render_owners(self, record: ActionLine) -> str:
         if not record.owners:
             return "—"
+        language, roles = self._owner_labels
         return format_html_join(
-            ", ", '<span class="owner {}" title="{}">{}</span>',
-            ((o.role, f"{o.organisation.localized_name} ({o.get_role_display()})", o.organisation.acronym)
-             for o in record.owners),
+            ", ", '<span class="owner {}" title="{} ({})">{}</span>',
+            ((o.role, o.organisation.localized("name", language), roles.get(o.role, o.role),
+              o.organisation.acronym) for o in record.owners),
         )  # fmt: skip
 
+    @cached_property
+    def _owner_labels(self) -> tuple[str, dict[str, str]]:
+        """The content language and the roles' names, looked up once per page rather than per owner."""
+        return interface_language(), {role: str(label) for role, label in Ownership.Role.choices}
+
     def render_status(self, record: ActionLine) -> str:
-        return status_badge(self.statuses.get(record.current_status_code))
+        # A page shows a handful of statuses: each badge is written once.
+        badges = self.__dict__.setdefault("_status_badges", {})
+        code = record.current_status_code
+        if code not in badges:
+            badges[code] = status_badge(self.statuses.get(code))
+        return badges[code]
 
     def order_status(self, queryset, is_descending: bool):
         order = F("current_status_order")

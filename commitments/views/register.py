@@ -13,10 +13,13 @@ from ..tables import LineTable
 
 
 def register_lines():
-    """The lines as the register shows them; the export adds their current period status."""
+    """The lines as the register shows them; the export adds their current period status. Without
+    the source documents' values (``Bilingual.source``, 2 KB of JSON for a plan), which neither
+    shows: each row would decode its plan's."""
     return (
         ActionLine.objects.in_source().with_structure().with_current_status_code().with_owners()
-        .with_last_update().order_by("sort_key")
+        .with_last_update().defer("source", "plan__source", "part__source", "area__source")
+        .order_by("sort_key")
     )  # fmt: skip
 
 

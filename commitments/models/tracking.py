@@ -543,13 +543,18 @@ class StatusUpdateQuerySet(models.QuerySet):
 
     def with_details(self) -> StatusUpdateQuerySet:
         """With activities, evidence (withdrawn too) and transitions, in four queries whatever the count."""
-        return self.with_activities_and_evidence().prefetch_related(
-            models.Prefetch("transitions", UpdateTransition.objects.select_related("by")),
+        return (
+            self.with_context()
+            .with_activities_and_evidence()
+            .prefetch_related(
+                models.Prefetch("transitions", UpdateTransition.objects.select_related("by")),
+            )
         )
 
     def with_activities_and_evidence(self) -> StatusUpdateQuerySet:
-        """What a line's page shows of its updates, which does not include the transitions."""
-        return self.with_context().prefetch_related(
+        """What a line's page shows of its updates: not their line (the page's own, with its plan's
+        source JSON for each update), author or transitions."""
+        return self.select_related("period", "organisation", "status").prefetch_related(
             models.Prefetch("activities", Activity.objects.select_related("fund")), "evidence"
         )
 

@@ -45,10 +45,19 @@ class LineTable(tables.Table):
         per_page = 50
         empty_text = _("No action line matches these filters.")
 
-    def __init__(self, *args, statuses: dict | None = None, **kwargs):
-        """``statuses``: the statuses by code, read once, that the status cells name."""
+    def __init__(self, *args, statuses: dict | None = None, structure=(), **kwargs):
+        """``statuses``: the statuses by code, read once, that the status cells name; ``structure``:
+        plans, pillars and areas already read (the filters'), that the rows name without reading
+        them again with each line. A line's other ones are read with it, one query each."""
         super().__init__(*args, **kwargs)
         self.statuses = statuses or {}
+        self.structure = {(type(item), item.pk): item for item in structure}
+
+    def _known(self, record: ActionLine, name: str):
+        """``record.<name>`` (its plan, part or area), from ``structure`` when it is there."""
+        field = ActionLine._meta.get_field(name)
+        pk = getattr(record, field.attname)
+        return self.structure.get((field.related_model, pk)) or getattr(record, name)
 
     def paginate(self, *args, per_page: int | None = None, **kwargs):
         """``per_page`` comes from the address (RequestConfig): outside 1 to MAX_PER_PAGE, the
@@ -92,9 +101,8 @@ class LineTable(tables.Table):
         """``record.get_absolute_url()``, reversed once per plan rather than once per row."""
         urls = self.__dict__.setdefault("_line_urls", {})
         if record.plan_id not in urls:
-            urls[record.plan_id] = reverse("commitments:line-detail", args=[record.plan.code, "~"]).rsplit(
-                "~", 1
-            )
+            plan = self._known(record, "plan")
+            urls[record.plan_id] = reverse("commitments:line-detail", args=[plan.code, "~"]).rsplit("~", 1)
         before, after = urls[record.plan_id]
         return f"{before}{quote(record.code, safe=URL_SAFE)}{after}"
 
@@ -124,11 +132,11 @@ class LineTable(tables.Table):
         )  # fmt: skip
 
     def render_part(self, record: ActionLine) -> str:
-        part = record.part
+        part = self._known(record, "part")
         return cell_html('<abbr title="{}">{}</abbr>', part.localized("title", self.language), part.code)
 
     def render_area(self, record: ActionLine) -> str:
-        area = record.area
+        area = record.area_id and self._known(record, "area")
         if not area:
             return "—"
         return cell_html('<abbr title="{}">{}</abbr>', area.localized("title", self.language), area.code)

@@ -479,6 +479,7 @@ def history(line_id: int, update_ids: list[int], statuses_by_id: dict, acronyms:
     names = object.__new__(page_history.Names)
     names.status = {pk: s["label"] for pk, s in statuses_by_id.items()}
     names.organisation = names.known_organisations = acronyms
+    names.known_funds = {}
     ids = update_ids or [0]
     marks = ", ".join(["%s"] * len(ids))
     sources = [

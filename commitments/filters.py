@@ -10,11 +10,12 @@ from django.db.models import Value
 from django.db.models.functions import Coalesce, NullIf
 from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .converters import as_id
+from .markup import cell_html
 from .models import (
     ActionLine,
     Area,
@@ -40,10 +41,10 @@ class PlainSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None) -> str:
         selected = set(self.format_value(value))
-        options = format_html_join(
-            "", '<option value="{}"{}>{}</option>',
-            ((choice, mark_safe(" selected") if str(choice) in selected else "", label)
-             for choice, label in self.choices),
+        option = '<option value="{}"{}>{}</option>'
+        options = mark_safe(  # noqa: S308  (each option is escaped by cell_html)
+            "".join(cell_html(option, choice, " selected" if str(choice) in selected else "", label)
+                    for choice, label in self.choices)
         )  # fmt: skip
         return format_html(
             '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options

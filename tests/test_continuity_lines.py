@@ -80,9 +80,9 @@ def test_the_line_page_costs_the_same_queries_however_many_links(
 ):
     client.force_login(reader)
     client.get(line(NEW, "1.1.1").get_absolute_url())
-    with django_assert_num_queries(17):  # 16, and the line's quantified targets with their progress
+    with django_assert_num_queries(12):
         client.get(line(NEW, "1.1.1").get_absolute_url())
-    with django_assert_num_queries(18):  # one more: the last statuses of the lines it continues
+    with django_assert_num_queries(13):  # one more: the last statuses of the lines it continues
         client.get(line(NEW, "2.10.3").get_absolute_url())
 
 

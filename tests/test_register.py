@@ -243,7 +243,7 @@ def test_the_register_runs_the_same_number_of_queries_however_many_owners_and_up
     client, reader, world, focal_point, django_assert_max_num_queries
 ):
     client.force_login(reader)
-    with django_assert_max_num_queries(12) as few:
+    with django_assert_max_num_queries(11) as few:
         register(client, per_page=500)
     for number in range(8):
         organisation = make_organisation(acronym=f"MANY-{number}")

@@ -299,6 +299,12 @@ class ActionLineQuerySet(models.QuerySet):
     def with_structure(self) -> ActionLineQuerySet:
         return self.select_related("plan", "part", "area")
 
+    def with_target_flag(self) -> ActionLineQuerySet:
+        """Lines with ``has_targets``, so that a page reads the targets only of a line that has any."""
+        from .continuity import Target
+
+        return self.annotate(has_targets=models.Exists(Target.objects.filter(line=models.OuterRef("pk"))))
+
     def with_current_status_code(self) -> ActionLineQuerySet:
         """Lines with ``current_status_code`` and ``current_status_order``: the code and order of
         the status of their latest confirmed period status (None before the first), to show (with
@@ -318,16 +324,19 @@ class ActionLineQuerySet(models.QuerySet):
         (with status and period), from which ``line.current_status`` reads; and the annotations of
         ``with_current_status_code()``. One query more, whatever the number of lines or periods.
         """
+        return self.with_current_status_code().prefetch_related(self.current_status_prefetch())
+
+    @staticmethod
+    def current_status_prefetch() -> models.Prefetch:
+        """What ``with_current_status()`` prefetches, for lines read otherwise
+        (``prefetch_related_objects(lines, ActionLineQuerySet.current_status_prefetch())``)."""
         from .tracking import PeriodStatus
 
-        confirmed = PeriodStatus.objects.latest_confirmed()
-        return self.with_current_status_code().prefetch_related(
-            models.Prefetch(
-                "period_statuses",
-                # Sliced: only the latest per line is fetched (a window function), not every period's.
-                queryset=confirmed.select_related("status", "period")[:1],
-                to_attr="confirmed_period_statuses",
-            )
+        return models.Prefetch(
+            "period_statuses",
+            # Sliced: only the latest per line is fetched (a window function), not every period's.
+            queryset=PeriodStatus.objects.latest_confirmed().select_related("status", "period")[:1],
+            to_attr="confirmed_period_statuses",
         )
 
     def search(self, text: str) -> ActionLineQuerySet:

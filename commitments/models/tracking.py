@@ -551,16 +551,27 @@ class StatusUpdateQuerySet(models.QuerySet):
     def with_details(self) -> StatusUpdateQuerySet:
         """With activities, evidence (withdrawn too), target values and transitions, in five queries whatever
         the count."""
-        return self.with_activities_and_evidence().prefetch_related(
-            models.Prefetch("transitions", UpdateTransition.objects.select_related("by")),
+        return (
+            self.with_context()
+            .with_activities_and_evidence()
+            .with_target_values()
+            .prefetch_related(
+                models.Prefetch("transitions", UpdateTransition.objects.select_related("by")),
+            )
         )
 
     def with_activities_and_evidence(self) -> StatusUpdateQuerySet:
-        """What a line's page shows of its updates, which does not include the transitions."""
-        return self.with_context().prefetch_related(
-            models.Prefetch("activities", Activity.objects.select_related("fund")), "evidence",
-            models.Prefetch("target_values", TargetValue.objects.select_related("target")),
-        )  # fmt: skip
+        """What a line's page shows of its updates: not their line (the page's own, with its plan's
+        source JSON for each update), author or transitions."""
+        return self.select_related("period", "organisation", "status").prefetch_related(
+            models.Prefetch("activities", Activity.objects.select_related("fund")), "evidence"
+        )
+
+    def with_target_values(self) -> StatusUpdateQuerySet:
+        """With the values reported towards the targets of their line: one query more."""
+        return self.prefetch_related(
+            models.Prefetch("target_values", TargetValue.objects.select_related("target"))
+        )
 
     def review_queue(self) -> StatusUpdateQuerySet:
         # A submitted update cannot be edited, so its last change is its submission.

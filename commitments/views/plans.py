@@ -1,5 +1,6 @@
 """Reading pages: the plans, a line with its owners, status, timeline and history, and evidence files."""
 
+from django.db.models import Q, prefetch_related_objects
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -7,7 +8,8 @@ from django.utils import timezone
 from .. import permissions
 from ..forms import OwnerForm, OwnershipDecisionForm
 from ..history import line_history
-from ..models import ActionLine, Ownership, Plan, ReportingPeriod, StatusUpdate, Target
+from ..models import ActionLine, LineLink, Ownership, Plan, ReportingPeriod, StatusUpdate, Target
+from ..models.plans import ActionLineQuerySet
 from ..permissions import reader_required
 
 
@@ -25,12 +27,12 @@ def plan_detail(request, code: str):
 
 @reader_required
 def line_detail(request, plan: str, code: str):
-    line = get_object_or_404(ActionLine.objects.with_structure(), plan__code=plan, code=code)
-    updates = list(
-        StatusUpdate.objects.filter(line=line)
-        .with_activities_and_evidence()
-        .order_by("-period__ends_on", "organisation")
-    )
+    lines = ActionLine.objects.with_structure().with_target_flag()
+    line = get_object_or_404(lines, plan__code=plan, code=code)
+    updates = StatusUpdate.objects.filter(line=line).with_activities_and_evidence()
+    if line.has_targets:
+        updates = updates.with_target_values()
+    updates = list(updates.order_by("-period__ends_on", "organisation"))
     ownerships = line.ownerships.exclude(state=Ownership.State.REJECTED).select_related("organisation")
     open_period = ReportingPeriod.objects.for_plan(line.plan).open().first()
     context = {
@@ -43,21 +45,36 @@ def line_detail(request, plan: str, code: str):
         "in_progress": [u for u in updates if u.state != StatusUpdate.State.APPROVED],
         "reports": reports_of(request.user, ownerships, open_period, updates),
         "history": line_history(line, updates, organisations=[o.organisation for o in ownerships]),
-        "target_progress": Target.objects.filter(line=line).progress_on(timezone.localdate()),
+        "target_progress": target_progress(line),
         "today": timezone.localdate(),
-        "continues": linked(ActionLine.objects.continued_by(line)),
-        "continued_by": linked(ActionLine.objects.continuing(line)),
+        **linked(line),
         "owner_form": OwnerForm(),
         "decision_form": OwnershipDecisionForm(),
     }
     return render(request, "commitments/line_detail.html", context)
 
 
-def linked(lines) -> list[ActionLine]:
-    """Lines of other plans linked to a line, with their plan and their last confirmed status."""
-    return list(
-        lines.with_structure().with_current_status().order_by("plan__first_year", "plan__code", "sort_key")
-    )
+def target_progress(line: ActionLine) -> list:
+    """The progress of the line's targets today; no query for a line without targets."""
+    return Target.objects.filter(line=line).progress_on(timezone.localdate()) if line.has_targets else []
+
+
+def linked(line: ActionLine) -> dict[str, list[ActionLine]]:
+    """The lines of other plans that ``line`` continues (with their last confirmed status) and those
+    that continue it, with their plans, from its confirmed links: one query, and one more for the
+    statuses when it continues any."""
+    links = LineLink.objects.confirmed().filter(Q(successor=line) | Q(predecessor=line))
+    links = list(links.select_related("predecessor__plan", "successor__plan"))
+    earlier = in_plan_order(link.predecessor for link in links if link.successor_id == line.pk)
+    prefetch_related_objects(earlier, ActionLineQuerySet.current_status_prefetch())
+    return {
+        "continues": earlier,
+        "continued_by": in_plan_order(link.successor for link in links if link.predecessor_id == line.pk),
+    }
+
+
+def in_plan_order(lines) -> list[ActionLine]:
+    return sorted(lines, key=lambda line: (line.plan.first_year, line.plan.code, line.sort_key))
 
 
 def reports_of(user, ownerships, period, updates) -> list[tuple[Ownership, StatusUpdate | None]]:

@@ -13,10 +13,13 @@ from ..tables import LineTable
 
 
 def register_lines():
-    """The lines as the register shows them; the export adds their current period status."""
+    """The lines as the register shows them, without the source documents' values
+    (``Bilingual.source``), which it does not show. Their plans, pillars and areas are those the
+    filters have read (``LineTable``'s ``structure``); the export reads them with the lines and adds
+    their current period status."""
     return (
-        ActionLine.objects.in_source().with_structure().with_current_status_code().with_owners()
-        .with_last_update().order_by("sort_key")
+        ActionLine.objects.in_source().with_current_status_code().with_owners().with_last_update()
+        .defer("source").order_by("sort_key")
     )  # fmt: skip
 
 
@@ -35,7 +38,8 @@ class RegisterView(PermissionRequiredMixin, SingleTableMixin, FilterView):
         return super().get_filterset_kwargs(filterset_class) | {"data": self.request.GET}
 
     def get_table_kwargs(self):
-        return {"statuses": self.filterset.statuses_by_code}
+        lists = self.filterset
+        return {"statuses": lists.statuses_by_code, "structure": [*lists.plans, *lists.parts, *lists.areas]}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -48,7 +52,7 @@ class RegisterView(PermissionRequiredMixin, SingleTableMixin, FilterView):
 def register_export(request, fmt: str):
     if fmt not in exports.FORMATS:
         raise Http404
-    lines = LineFilter(request.GET, queryset=register_lines().with_current_status())
+    lines = LineFilter(request.GET, queryset=register_lines().with_structure().with_current_status())
     table = LineTable(lines.qs if lines.is_valid() else lines.queryset.none())
     RequestConfig(request, paginate=False).configure(table)
     return exports.FORMATS[fmt](table.data.data, lines.plan, lines.reporting_period)

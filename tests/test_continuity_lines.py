@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from commitments.models import LineLink, PeriodStatus, Status
+from commitments.models import FinalStatus, LineLink, PeriodStatus, Status
 
 from .conftest import line, make_period
 
@@ -57,6 +57,22 @@ def test_the_line_page_shows_what_a_line_continues_with_that_lines_last_status(c
     assert "Completed" in section[annex:statement] and "confirmed for 2024–2025" in section[annex:statement]
     assert "No status" in section[statement:]
     assert f'href="/plans/{ANNEX}/lines/4.7/"' in section
+
+
+def test_a_line_continuing_a_closed_out_line_shows_its_final_status_and_the_old_line_its_own(
+    client, reader, secretariat, linked, django_assert_num_queries
+):
+    discontinued = Status.objects.get(code="discontinued")
+    FinalStatus.set_several({line(STATEMENT, "8").pk: 0}, discontinued, by=secretariat, note="Merged")
+    client.force_login(reader)
+    with django_assert_num_queries(13):  # as many as without a final status: read with the links
+        page = client.get(line(NEW, "2.10.3").get_absolute_url()).content.decode()
+    section = page.split('id="continuity"', 1)[1].split("</section>", 1)[0]
+    statement = section[section.index("Joint Statement 2022 · 8") :]
+    assert "final status" in statement and "Discontinued" in statement
+    assert "Set by the secretariat" in statement
+    old = client.get(line(STATEMENT, "8").get_absolute_url()).content.decode()
+    assert "Final status at the plan's end" in old and "Merged" in old
 
 
 def test_the_line_page_of_an_old_line_shows_what_continues_it(client, reader, linked):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -588,6 +588,15 @@ class ActionLine(Bilingual):
     @property
     def is_translated(self) -> bool:
         return bool(self.text_en and self.text_zh)
+
+    @property
+    def final(self):
+        """The line's ``FinalStatus`` once its ended plan is closed out, else None (select_related
+        ``final_status__status`` to read it without a query)."""
+        try:
+            return self.final_status
+        except ObjectDoesNotExist:
+            return None
 
     @property
     def current_period_status(self) -> PeriodStatus | None:

@@ -27,7 +27,7 @@ def plan_detail(request, code: str):
 
 @reader_required
 def line_detail(request, plan: str, code: str):
-    lines = ActionLine.objects.with_structure().with_target_flag()
+    lines = ActionLine.objects.with_structure().with_target_flag().select_related("final_status__status")
     line = get_object_or_404(lines, plan__code=plan, code=code)
     updates = StatusUpdate.objects.filter(line=line).with_activities_and_evidence()
     if line.has_targets:
@@ -60,11 +60,13 @@ def target_progress(line: ActionLine) -> list:
 
 
 def linked(line: ActionLine) -> dict[str, list[ActionLine]]:
-    """The lines of other plans that ``line`` continues (with their last confirmed status) and those
+    """The lines of other plans that ``line`` continues (with their final or last confirmed status) and those
     that continue it, with their plans, from its confirmed links: one query, and one more for the
     statuses when it continues any."""
     links = LineLink.objects.confirmed().filter(Q(successor=line) | Q(predecessor=line))
-    links = list(links.select_related("predecessor__plan", "successor__plan"))
+    links = list(
+        links.select_related("predecessor__plan", "predecessor__final_status__status", "successor__plan")
+    )
     earlier = in_plan_order(link.predecessor for link in links if link.successor_id == line.pk)
     prefetch_related_objects(earlier, ActionLineQuerySet.current_status_prefetch())
     return {

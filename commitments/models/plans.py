@@ -476,20 +476,6 @@ class ActionLineQuerySet(models.QuerySet):
             models.Prefetch("predecessor_links", queryset=chosen, to_attr="link_suggestions")
         )
 
-    def continued_by(self, line: ActionLine) -> ActionLineQuerySet:
-        """The earlier lines ``line`` continues: confirmed links only."""
-        from .continuity import LineLink
-
-        links = LineLink.objects.confirmed().filter(successor=line, predecessor=models.OuterRef("pk"))
-        return self.filter(models.Exists(links))
-
-    def continuing(self, line: ActionLine) -> ActionLineQuerySet:
-        """The later lines that continue ``line``: confirmed links only."""
-        from .continuity import LineLink
-
-        links = LineLink.objects.confirmed().filter(predecessor=line, successor=models.OuterRef("pk"))
-        return self.filter(models.Exists(links))
-
     def with_links(self) -> ActionLineQuerySet:
         """Lines with their continuity links, each with the other line and its plan: ``earlier_links``
         (confirmed and suggested) and ``later_links`` (confirmed). Two queries more, whatever the

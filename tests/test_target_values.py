@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from commitments.forms import TargetValuesForm
 from commitments.models import Plan, Status, StatusUpdate, Target, TargetValue
@@ -416,3 +416,11 @@ def test_the_report_as_a_spreadsheet_has_the_targets_as_numbers(annex, annex_per
     doses = next(row for row in rows if row[0] == "2.1")
     assert (doses[3], doses[7], doses[8], doses[10]) == (150_000_000, 60_000_000, 40.0, "Behind")
     assert len(rows) == 1 + len(content.targets)
+
+
+def test_an_amount_of_a_target_is_written_as_each_language_writes_it(db):
+    technologies = target("technologies")
+    with translation.override("en"):
+        assert technologies.amount(1_000) == "1,000 technologies"
+    with translation.override("zh-hans"):
+        assert technologies.amount(1_000) == "1,000项"  # no space before a Chinese measure word

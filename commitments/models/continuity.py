@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
@@ -331,6 +331,12 @@ class Target(Localizable, models.Model):
     def localized_unit(self) -> str:
         """The unit in the interface language, where it is one of the seeds' units."""
         return str(UNIT_NAMES.get(self.unit, self.unit))
+
+    def amount(self, number: int) -> str:
+        """``number`` of this target's unit as the interface language writes it: "1,000 technologies",
+        "1,000项" (Chinese puts no space before a measure word)."""
+        space = "" if translation.get_language().startswith("zh") else " "
+        return f"{number:,}{space}{self.localized_unit}"
 
     def expected_on(self, day: datetime.date) -> int:
         """Where a straight line from ``baseline`` on ``starts_on`` to ``value`` on ``ends_on`` is on

@@ -37,11 +37,10 @@ def localized_text(text) -> SafeString | str:
     return format_html('<span lang="{}">{}</span>{}', language, linebreaksbr(text, autoescape=True), badge)
 
 
-@register.filter
-def whole_number(value) -> str:
-    """150,000,000 in either language, as the progress report writes figures (the Chinese locale of
-    Django groups none)."""
-    return f"{value:,}" if isinstance(value, int) else str(value)
+@register.simple_tag
+def target_amount(target, number: int) -> str:
+    """``Target.amount``: a number of the target's unit, as the interface language writes it."""
+    return target.amount(number)
 
 
 @register.simple_tag
@@ -106,10 +105,9 @@ def _target_values(values) -> SafeString | str:
         return ""
     rows = [
         format_html(
-            '<tr>\n    <td>{}</td>\n    <td class="number">{} {}</td>\n    <td>{}</td>\n  </tr>',
+            '<tr>\n    <td>{}</td>\n    <td class="number">{}</td>\n    <td>{}</td>\n  </tr>',
             localized_text(reported.target.localized_measure),
-            whole_number(reported.value),
-            reported.target.localized_unit,
+            reported.target.amount(reported.value),
             linebreaksbr(reported.source, autoescape=True),
         )  # fmt: skip
         for reported in values

@@ -40,6 +40,8 @@ IGNORED = {
     "id", "version", "updated_at", "created_at", "source", "sort_key", "position", "source_line",
     "line_id", "update_id", "plan_id", "part_id", "area_id", "period_id", "author_id", "decided_by_id",
     "confirmed_by_id", "withdrawn_by_id", "file", "content_type",
+    # Where a proposed owner came from: the Owner suggestions page says it, with the line linked.
+    "proposed_from_id",
 }  # fmt: skip
 KINDS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 

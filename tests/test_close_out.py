@@ -9,8 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
-from commitments.models import FinalStatus, LineLink, PeriodStatus, Plan, Status
-from commitments.models.closeout import has_ended
+from commitments.models import ActionLine, FinalStatus, LineLink, PeriodStatus, Plan, Status
 
 from .conftest import line, make_period, make_user
 
@@ -58,7 +57,7 @@ def seen(*lines) -> dict[int, int]:
 
 def test_plans_that_ended_before_this_year_have_ended_and_the_new_plan_has_not():
     today = datetime.date(2026, 11, 29)
-    ended = {plan.code: has_ended(plan, today) for plan in Plan.objects.all()}
+    ended = {plan.code: plan.has_ended(today) for plan in Plan.objects.all()}
     assert ended == {OLD: True, ANNEX: True, STATEMENT: True, NEW: False}
 
 
@@ -127,6 +126,14 @@ def test_the_lines_of_a_plan_that_has_not_ended_get_no_final_status(secretariat,
         )
     with pytest.raises(ValidationError, match="has not ended"):
         FinalStatus.carry(Plan.objects.get(code=NEW), by=secretariat)
+    assert not FinalStatus.objects.exists()
+
+
+def test_a_line_no_longer_in_its_plans_text_gets_no_final_status(secretariat):
+    gone = line(OLD, "1.1.2")
+    ActionLine.objects.filter(pk=gone.pk).update(missing_from_source_since=timezone.now())
+    with pytest.raises(ValidationError, match="no longer in its plan's text"):
+        FinalStatus.set_several(seen(line(OLD, "1.1.1"), gone), status("completed"), by=secretariat)
     assert not FinalStatus.objects.exists()
 
 

@@ -157,6 +157,27 @@ def test_closing_out_a_plan_that_has_not_ended_is_refused_with_a_message(client,
     assert not FinalStatus.objects.exists()
 
 
+@pytest.mark.parametrize("action", ["set", "carry"])
+def test_a_plan_that_has_not_ended_is_refused_before_any_confirmation_is_asked(client, secretariat, action):
+    values = {"lines": [f"{line('poa-2026-2030', '2.8.1').pk}:0"], "status": completed()}
+    response = signed_in(client, secretariat).post(f"/close-out/poa-2026-2030/{action}/", values, follow=True)
+    assert response.redirect_chain[0][0] == "/close-out/poa-2026-2030/#lines"
+    assert "Plan of Action 2026–2030 has not ended" in response.content.decode()
+    assert "will be" not in response.content.decode()  # no confirmation asked
+
+
+def test_the_list_of_ended_plans_costs_the_same_queries_whatever_is_closed_out(
+    client, secretariat, django_assert_num_queries
+):
+    client = signed_in(client, secretariat)
+    with django_assert_num_queries(4):
+        client.get("/close-out/")
+    FinalStatus.set_several({line(OLD, "1.1.1").pk: 0}, Status.objects.get(code="completed"), by=secretariat)
+    with django_assert_num_queries(4):
+        page = client.get("/close-out/")
+    assert {plan.code: plan.final_count for plan in page.context["plans"]}[OLD] == 1
+
+
 @pytest.mark.parametrize("role", ["anonymous", "reader", "focal_point"])
 def test_only_the_secretariat_opens_the_page_sets_or_carries(client, request, role):
     user = None if role == "anonymous" else request.getfixturevalue(role)

@@ -141,7 +141,7 @@ def test_an_officer_links_two_lines_by_plan_and_code(client, secretariat):
     )
     made = link(ANNEX, "3.6", "2.3.5")
     assert (made.state, made.decided_by, made.score) == ("confirmed", secretariat, None)
-    assert f"{NEW}:2.3.5 now continues {ANNEX}:3.6." in response.content.decode()
+    assert "Plan of Action 2026–2030 2.3.5 now continues Annex 2022–2025 3.6." in response.content.decode()
 
 
 def test_linking_a_line_that_does_not_exist_names_it_and_makes_nothing(client, secretariat):

@@ -51,8 +51,8 @@ def test_confirming_a_link_proposes_the_earlier_lines_confirmed_owner_for_the_la
     assert proposed.proposed_from == health.predecessor
     assert proposed.history.get().history_change_reason == "proposed from poa-2021-2025:3.1.1"
     assert ownership("3.1.1", other_owner) is None  # only a suggestion on the earlier line: not carried
-    message = "1 link confirmed. 1 owner of the earlier lines proposed for the later ones"
-    assert message in response.content.decode()
+    page = response.content.decode()
+    assert "1 link confirmed." in page and "1 owner of the earlier lines proposed for the later ones" in page
 
 
 def test_rejecting_a_link_proposes_nobody(client, secretariat, owner, health):
@@ -118,10 +118,24 @@ def test_a_lead_is_proposed_as_supporting_where_the_later_line_has_a_confirmed_l
     assert ownership("3.1.1", owner).role == Role.SUPPORTING
 
 
-def test_an_officer_linking_two_lines_proposes_the_owners_too(secretariat, owner):
+def test_an_officer_linking_two_lines_proposes_the_owners_too_and_is_told(client, secretariat, owner):
     own(line(ANNEX, "3.6"), owner)
-    LineLink.link(line(ANNEX, "3.6"), line(NEW, "2.3.5"), by=secretariat)
+    client.force_login(secretariat)
+    values = {"earlier_code": "3.6", "later_code": "2.3.5"}
+    values |= {"earlier_plan": line(ANNEX, "3.6").plan_id, "later_plan": line(NEW, "2.3.5").plan_id}
+    page = client.post("/continuity/link/", values, follow=True).content.decode()
     assert ownership("2.3.5", owner).proposed_from == line(ANNEX, "3.6")
+    assert "1 owner of the earlier lines proposed for the later ones" in page
+
+
+def test_a_proposed_owner_shows_in_the_later_lines_history_without_the_earlier_lines_id(
+    client, reader, secretariat, owner, health
+):
+    health.confirm(by=secretariat)
+    client.force_login(reader)
+    page = client.get(line(NEW, "3.1.1").get_absolute_url()).content.decode()
+    history = page.split('<section class="history">', 1)[1]
+    assert owner.acronym in history and "proposed from" not in history
 
 
 def test_the_owner_suggestions_page_says_which_earlier_line_a_proposal_comes_from(

@@ -7,7 +7,6 @@ lists which lines later plans carry forward.
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -21,17 +20,6 @@ from .plans import NO_STATUS, ActionLine, Plan
 from .tracking import PeriodStatus, Status
 
 CLOSE_OUT = "commitments.close_out_plan"
-
-
-def has_ended(plan: Plan, today: datetime.date | None = None) -> bool:
-    """Whether ``plan`` ended before this year: its last year (a joint statement's year) is past."""
-    today = today or timezone.localdate()
-    return (plan.last_year or plan.first_year) < today.year
-
-
-class FinalStatusQuerySet(models.QuerySet):
-    def for_plan(self, plan: Plan) -> FinalStatusQuerySet:
-        return self.filter(line__plan=plan)
 
 
 class FinalStatus(models.Model):
@@ -57,8 +45,6 @@ class FinalStatus(models.Model):
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
-    objects = FinalStatusQuerySet.as_manager()
-
     class Meta:
         permissions = [("close_out_plan", _("Can set the final statuses of the lines of an ended plan"))]
         verbose_name = _("final status")
@@ -74,8 +60,8 @@ class FinalStatus(models.Model):
 
     @staticmethod
     def refuse_unless_ended(plans) -> None:
-        """Refuse unless every plan of ``plans`` has ended (``has_ended``)."""
-        running = [plan for plan in plans if not has_ended(plan)]
+        """Refuse unless every plan of ``plans`` has ended (``Plan.has_ended``)."""
+        running = [plan for plan in plans if not plan.has_ended()]
         if running:
             raise ValidationError(
                 _("%(plan)s has not ended: its lines get their final status once it has.")
@@ -118,7 +104,13 @@ class FinalStatus(models.Model):
         final status the officer saw, 0 for none), in one transaction. A line whose final status
         changed since the officer saw it is left as the other change made it, and named."""
         cls.refuse_unless_closer(by)
-        lines = list(ActionLine.objects.filter(pk__in=seen).select_related("plan").in_code_order())
+        chosen = ActionLine.objects.filter(pk__in=seen).in_source().select_related("plan")
+        lines = list(chosen.in_code_order())
+        if len(lines) != len(seen):
+            raise ValidationError(
+                _("A line no longer in its plan's text gets no final status: tick lines of the list only."),
+                code="not_in_source",
+            )
         plans = list({line.plan_id: line.plan for line in lines}.values())
         cls.refuse_unless_ended(plans)
         outcome = SetOutcome()

@@ -212,6 +212,7 @@ class LineLink(models.Model):
     def link(cls, predecessor: ActionLine, successor: ActionLine, *, by) -> LineLink:
         """Link two lines as the secretariat decides, where the tracker suggested nothing or
         a link was rejected: the link is created, or the existing one confirmed, in one transaction.
+        ``owners_proposed`` on the link returned counts the owners it proposed (``confirm``).
 
         Raises ValidationError (``check_pair``) when the earlier line's plan does not end before
         the later one's starts.
@@ -227,8 +228,8 @@ class LineLink(models.Model):
                         link = cls.objects.create(predecessor=predecessor, successor=successor)
                 except IntegrityError:  # made by another officer since the look-up
                     link = cls.objects.get(predecessor=predecessor, successor=successor)
-            if link.state != cls.State.CONFIRMED:
-                link.confirm(by=by)
+            proposed = link.confirm(by=by) if link.state != cls.State.CONFIRMED else OwnerProposals()
+        link.owners_proposed = proposed.new  # for the officer's message
         return link
 
 

@@ -7,6 +7,7 @@ in English and Chinese; a field the source documents filled remembers the value 
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -82,6 +83,11 @@ class Localized(str):
         value = super().__new__(cls, text)
         value.language, value.is_fallback = language, is_fallback
         return value
+
+
+def listed(items) -> str:
+    """Items named one after another as the interface language lists them: "1.1, 2.3" or "1.1、2.3"."""
+    return ("、" if interface_language() == "zh" else ", ").join(str(item) for item in items)
 
 
 def in_language(en: str, zh: str, language: str) -> Localized:
@@ -195,6 +201,11 @@ class Plan(Bilingual):
         a ``line_count`` (``with_line_counts()`` or ``with_source_line_counts()``)."""
         candidates = [p for p in plans if p.kind == Plan.Kind.PLAN_OF_ACTION and p.line_count]
         return min(candidates, key=lambda p: (-p.first_year, p.code), default=None)
+
+    def has_ended(self, today: datetime.date | None = None) -> bool:
+        """Whether the plan ended before this year: its last year (a joint statement's year) is past."""
+        today = today or timezone.localdate()
+        return (self.last_year or self.first_year) < today.year
 
     @property
     def years(self) -> str:

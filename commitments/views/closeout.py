@@ -3,23 +3,23 @@ and after a confirmation, and whoever reads the plans downloads its close-out re
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ..closeout_forms import CloseOutFilterForm, FinalStatusForm
-from ..models import FinalStatus, Plan, Status, interface_language
-from ..models.closeout import has_ended, lines_to_close
-from ..models.plans import NO_STATUS
+from ..models import ActionLine, FinalStatus, Plan, Status, interface_language
+from ..models.closeout import lines_to_close
+from ..models.plans import NO_STATUS, listed
 from ..permissions import closer_required, reader_required
 from ..progress_report import CONTENT_TYPES, closeout
 from ..progress_report.pdf import PdfUnavailable
+from .decisions import back_to_page as back_to
+from .decisions import paged
 from .reports import report_styles_allowed
 
 LINES_PER_PAGE = 25
@@ -28,48 +28,55 @@ LINES_PER_PAGE = 25
 @closer_required
 def close_out_list(request):
     finals = Count(
-        "lines", filter=Q(lines__final_status__isnull=False, lines__missing_from_source_since=None)
+        "lines", filter=Q(lines__final_status__isnull=False, lines__in=ActionLine.objects.in_source())
     )
     plans = (
         Plan.objects.with_source_line_counts().annotate(final_count=finals).order_by("-first_year", "code")
     )
-    return render(request, "commitments/close_out_list.html", {"plans": [p for p in plans if has_ended(p)]})
+    return render(request, "commitments/close_out_list.html", {"plans": [p for p in plans if p.has_ended()]})
 
 
 @closer_required
 def close_out(request, code: str):
     plan = get_object_or_404(Plan, code=code)
-    if not has_ended(plan):
+    if not plan.has_ended():
         return render(request, "commitments/close_out.html", {"plan": plan, "ended": False})
     statuses = list(Status.objects.all())
     filters = CloseOutFilterForm(plan, request.GET or None, statuses=statuses)
-    page = Paginator(lines_to_close(plan, **filters.chosen()), LINES_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    by_code = {status.code: status for status in statuses}
-    for line in page.object_list:
-        line.last_status = by_code.get(line.current_status_code)
-    query = request.GET.copy()
-    query.pop("page", None)
+    lines = lines_to_close(plan, **filters.chosen())
     context = {
-        "plan": plan, "ended": True, "filters": filters, "page": page, "query": query.urlencode(),
-        "form": FinalStatusForm(plan), "report_formats": closeout.formats(),
+        "plan": plan, "ended": True, "filters": filters, "form": FinalStatusForm(plan),
+        "report_formats": closeout.formats(), **paged(request, lines, LINES_PER_PAGE),
     }  # fmt: skip
+    by_code = {status.code: status for status in statuses}
+    for line in context["page"].object_list:
+        line.last_status = by_code.get(line.current_status_code)
     return render(request, "commitments/close_out.html", context)
 
 
 def back_to_page(request, plan: Plan):
     """The close-out page as the officer left it: the same filters and page."""
-    query = QueryDict(request.POST.get("query", "")).urlencode()
-    return redirect(
-        f"{reverse('commitments:close-out', args=[plan.code])}{'?' if query else ''}{query}#lines"
-    )
+    return back_to(request, "commitments:close-out", "lines", args=[plan.code])
+
+
+def ended_plan_or_back(request, code: str) -> tuple[Plan, HttpResponse | None]:
+    """The plan, and where to send the officer instead when it has not ended (``refuse_unless_ended``),
+    before anything is asked or confirmed."""
+    plan = get_object_or_404(Plan, code=code)
+    try:
+        FinalStatus.refuse_unless_ended([plan])
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return plan, back_to_page(request, plan)
+    return plan, None
 
 
 @require_POST
 @closer_required
 def close_out_set(request, code: str):
-    plan = get_object_or_404(Plan, code=code)
+    plan, refused = ended_plan_or_back(request, code)
+    if refused:
+        return refused
     form = FinalStatusForm(plan, request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -93,7 +100,7 @@ def close_out_set(request, code: str):
         messages.warning(
             request,
             _("Another officer changed the final status of %(lines)s meanwhile; it is left as they set it.")
-            % {"lines": ", ".join(line.code for line in outcome.changed_meanwhile)},
+            % {"lines": listed(line.code for line in outcome.changed_meanwhile)},
         )
     return back_to_page(request, plan)
 
@@ -101,7 +108,9 @@ def close_out_set(request, code: str):
 @require_POST
 @closer_required
 def close_out_carry(request, code: str):
-    plan = get_object_or_404(Plan, code=code)
+    plan, refused = ended_plan_or_back(request, code)
+    if refused:
+        return refused
     if "confirmed" not in request.POST:
         without = lines_to_close(plan, final=NO_STATUS)
         context = {
@@ -115,22 +124,18 @@ def close_out_carry(request, code: str):
         messages.error(request, error.messages[0])
         return back_to_page(request, plan)
     carried, left = len(outcome.carried), len(outcome.unconfirmed)
-    messages.success(
-        request,
-        ngettext(
+    if carried or not left:
+        messages.success(request, ngettext(
             "%(count)d line has its last confirmed status as final status.",
             "%(count)d lines have their last confirmed status as final status.",
             carried,
-        )
-        % {"count": carried}
-        + " "
-        + ngettext(
+        ) % {"count": carried})  # fmt: skip
+    if left:
+        messages.warning(request, ngettext(
             "%(left)d line has no confirmed status to carry: set its final status.",
             "%(left)d lines have no confirmed status to carry: set their final status.",
             left,
-        )
-        % {"left": left},
-    )
+        ) % {"left": left})  # fmt: skip
     return back_to_page(request, plan)
 
 
@@ -139,7 +144,7 @@ def close_out_carry(request, code: str):
 def close_out_report(request, code: str, fmt: str):
     """The close-out report in ``fmt``, in the language asked for (?language=en|zh), else the page's."""
     plan = get_object_or_404(Plan, code=code)
-    if not has_ended(plan) or fmt not in closeout.formats():
+    if not plan.has_ended() or fmt not in closeout.formats():
         raise Http404
     language = request.GET.get("language")
     content = closeout.build(plan, language if language in ("en", "zh") else interface_language())

@@ -54,15 +54,10 @@ def links_decide(request):
     decided = form.decide(by=request.user)
     if form.cleaned_data["decision"] == "confirm":
         message = ngettext("%(count)d link confirmed.", "%(count)d links confirmed.", decided.links)
-        if decided.owners_proposed:
-            message += " " + ngettext(
-                "%(owners)d owner of the earlier lines proposed for the later ones: see Owner suggestions.",
-                "%(owners)d owners of the earlier lines proposed for the later ones: see Owner suggestions.",
-                decided.owners_proposed,
-            )
     else:
         message = ngettext("%(count)d link rejected.", "%(count)d links rejected.", decided.links)
-    messages.success(request, message % {"count": decided.links, "owners": decided.owners_proposed})
+    messages.success(request, message % {"count": decided.links})
+    say_owners_proposed(request, decided.owners_proposed)
     _filters, lines = suggested_links(posted_query(request))
     decided_lines = ActionLine.objects.filter(predecessor_links__in=form.cleaned_data["links"])
     return back_to_links(request, next_group(lines, decided_lines, "links"))
@@ -78,9 +73,23 @@ def link_make(request):
                 messages.error(request, error)
         return back_to_links(request, "link")
     link = form.save(by=request.user)
+    earlier, later = link.predecessor, link.successor
     messages.success(
         request,
         _("%(later)s now continues %(earlier)s.")
-        % {"later": link.successor.address, "earlier": link.predecessor.address},
+        % {
+            "later": f"{later.plan.short_name} {later.code}",
+            "earlier": f"{earlier.plan.short_name} {earlier.code}",
+        },
     )
+    say_owners_proposed(request, link.owners_proposed)
     return back_to_links(request, "link")
+
+
+def say_owners_proposed(request, owners: int) -> None:
+    if owners:
+        messages.info(request, ngettext(
+            "%(owners)d owner of the earlier lines proposed for the later ones: see Owner suggestions.",
+            "%(owners)d owners of the earlier lines proposed for the later ones: see Owner suggestions.",
+            owners,
+        ) % {"owners": owners})  # fmt: skip

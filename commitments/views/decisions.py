@@ -11,10 +11,14 @@ from django.urls import reverse
 def decision_context(request, filters, lines, per_page: int) -> dict:
     """The context of the page: the filters, the count of suggestions, a page of lines, the query
     without the page (for the pages' links)."""
+    return {"filters": filters, "count": filters.qs.count(), **paged(request, lines, per_page)}
+
+
+def paged(request, lines, per_page: int) -> dict:
+    """A page of ``lines`` as the request asks, and the request's query without the page."""
     query = request.GET.copy()
     query.pop("page", None)
-    page = Paginator(lines, per_page).get_page(request.GET.get("page"))
-    return {"filters": filters, "count": filters.qs.count(), "query": query.urlencode(), "page": page}
+    return {"query": query.urlencode(), "page": Paginator(lines, per_page).get_page(request.GET.get("page"))}
 
 
 def posted_query(request) -> QueryDict:
@@ -22,10 +26,10 @@ def posted_query(request) -> QueryDict:
     return QueryDict(request.POST.get("query", ""))
 
 
-def back_to_page(request, url_name: str, anchor: str):
+def back_to_page(request, url_name: str, anchor: str, args=()):
     """The page as the officer left it: the same filters and page, at ``anchor``."""
     query = posted_query(request).urlencode()
-    return redirect(f"{reverse(url_name)}{'?' if query else ''}{query}#{anchor}")
+    return redirect(f"{reverse(url_name, args=args)}{'?' if query else ''}{query}#{anchor}")
 
 
 def next_group(lines, decided, default: str) -> str:

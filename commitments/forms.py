@@ -124,7 +124,8 @@ class TargetValuesForm(forms.Form):
             kept = reported.get(target.pk)
             numbers = {
                 "measure": target.localized_measure, "unit": target.localized_unit,
-                "value": f"{target.value:,}", "ends": formats.date_format(target.ends_on, "DATE_FORMAT"),
+                "amount": target.amount(target.value),
+                "ends": formats.date_format(target.ends_on, "DATE_FORMAT"),
             }  # fmt: skip
             self.fields[f"value_{target.pk}"] = WholeNumberField(
                 label=_("%(measure)s, in %(unit)s") % numbers, required=False,
@@ -132,7 +133,7 @@ class TargetValuesForm(forms.Form):
                 widget=forms.TextInput(attrs={"inputmode": "numeric"}),
                 help_text=_(
                     "Achieved in this period only, not the total so far. "
-                    "Target: %(value)s %(unit)s by %(ends)s."
+                    "Target: %(amount)s by %(ends)s."
                 ) % numbers,
             )  # fmt: skip
             self.fields[f"source_{target.pk}"] = forms.CharField(

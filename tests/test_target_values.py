@@ -341,7 +341,7 @@ def test_the_report_shows_only_the_values_approved_by_its_cut_off(
     ("language", "words"),
     [
         ("en", ["Quantified targets", "USD 150,000,000,000", "Behind"]),
-        ("zh", ["1500亿美元", "中方向东盟国家提供的新冠疫苗援助", "2025年12月31日"]),
+        ("zh", ["1500亿美元", "150,000,000剂", "中方向东盟国家提供的新冠疫苗援助", "2025年12月31日"]),
     ],
 )
 def test_the_report_has_the_target_table_in_both_languages(

@@ -16,12 +16,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Coalesce
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
-from .plans import ActionLine, Localizable, Localized, Part, Plan
+from .plans import ActionLine, Localizable, Localized, Part, Plan, interface_language
 
 DECIDE_LINKS = "commitments.decide_linelink"
 # The change reason of an ownership proposed from a line that the owned line continues, with that
@@ -233,6 +233,12 @@ class LineLink(models.Model):
         return link
 
 
+def amount_in(number: int, unit_label: str, language: str) -> str:
+    """``number`` of a unit as ``language`` ("en" or "zh") writes it: "1,000 technologies", "1,000项"
+    (Chinese puts no space before a measure word)."""
+    return f"{number:,}{'' if language == 'zh' else ' '}{unit_label}"
+
+
 class TargetQuerySet(models.QuerySet):
     def for_plan(self, plan) -> TargetQuerySet:
         return self.filter(line__plan=plan)
@@ -334,10 +340,8 @@ class Target(Localizable, models.Model):
         return str(UNIT_NAMES.get(self.unit, self.unit))
 
     def amount(self, number: int) -> str:
-        """``number`` of this target's unit as the interface language writes it: "1,000 technologies",
-        "1,000项" (Chinese puts no space before a measure word)."""
-        space = "" if translation.get_language().startswith("zh") else " "
-        return f"{number:,}{space}{self.localized_unit}"
+        """``number`` of this target's unit as the interface language writes it (``amount_in``)."""
+        return amount_in(number, self.localized_unit, interface_language())
 
     def expected_on(self, day: datetime.date) -> int:
         """Where a straight line from ``baseline`` on ``starts_on`` to ``value`` on ``ends_on`` is on

@@ -122,19 +122,18 @@ def build(plan: Plan, language: str) -> CloseOutContent:
                     line.code,
                     line.part.code,
                     text(line, "text", language),
-                    line.final_status.status.code if final_of(line) else None,
-                    line.final_status.how if final_of(line) else "",
-                    [s.code if s.plan == main else s.address for s in later.get(line.pk, [])],
+                    line.final.status.code if line.final else None,
+                    line.final.how if line.final else "",
+                    [
+                        s.code if s.plan == main else f"{plan_name(s.plan, language)} {s.code}"
+                        for s in later.get(line.pk, [])
+                    ],
                 )
                 for line in lines
             ],  # fmt: skip
             later_plans=[plan_name(later_plan, language) for later_plan in later_plans],
-            is_final=all(final_of(line) for line in lines),
+            is_final=all(line.final for line in lines),
         )
-
-
-def final_of(line: ActionLine):
-    return getattr(line, "final_status", None)
 
 
 def text(item, name: str, language: str) -> Text:
@@ -344,11 +343,7 @@ class CloseOutWord(docx.WordReport):
     """The progress report's Word document, written from the close-out report's layout."""
 
     def write(self) -> None:
-        document = layout(self.content)
-        self.cover(document.cover)
-        self.contents(document)
-        for block in document.body:
-            self.block(block)
+        self.write_layout(layout(self.content))
         self.document.core_properties.title = document_title(self.content)
         self.document.core_properties.comments = wording.day(self.content, self.content.as_of)
 

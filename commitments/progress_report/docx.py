@@ -89,12 +89,16 @@ class WordReport:
         set_up(self.document, content, self.style)
 
     def write(self) -> None:
-        document = layout(self.content)
+        self.write_layout(layout(self.content))
+
+    def write_layout(self, document) -> None:
+        """Cover, contents, body, and the annex on landscape pages when there is one."""
         self.cover(document.cover)
         self.contents(document)
         for block in document.body:
             self.block(block)
-        self.landscape()
+        if document.annex:
+            self.landscape()
         for block in document.annex:
             self.block(block)
 

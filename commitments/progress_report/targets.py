@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ..models import Plan, StatusUpdate, Target, TargetValue
+from ..models.continuity import amount_in
 from .content import ReportContent, TargetInfo
 from .document import PORTRAIT_WIDTH, Heading, Paragraph, Row, Table
 from .wording import day, usd
@@ -64,7 +65,7 @@ def read_targets(plan: Plan, as_of: datetime.datetime, language: str) -> list[Ta
 def amount(content: ReportContent, target: TargetInfo, number: int) -> str:
     if target.unit == "USD":
         return usd(content, number)
-    return f"{number:,} {target.unit_label}"
+    return amount_in(number, target.unit_label, content.language)
 
 
 # mm: line, target, reported, share, expected, progress; the page's text width in all

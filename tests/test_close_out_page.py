@@ -141,7 +141,8 @@ def test_carrying_asks_for_a_confirmation_then_carries(client, secretariat, old_
     confirmed(OLD, "1.1.1", "ongoing", old_periods[1], secretariat)
     client = signed_in(client, secretariat)
     asked = client.post(CARRY).content.decode()
-    assert "1 of the 200 action lines without a final status" in asked
+    total = line(OLD, "1.1.1").plan.lines.in_source().count()
+    assert f"1 of the {total} action lines without a final status" in asked
     assert not FinalStatus.objects.exists()
     response = client.post(CARRY, {"confirmed": "1"}, follow=True)
     assert FinalStatus.objects.get().line == line(OLD, "1.1.1")

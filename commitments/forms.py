@@ -592,7 +592,8 @@ class PeriodForm(forms.ModelForm):
 
 
 class ReportUploadForm(forms.Form):
-    """A filled reporting template for ``period``; ``clean_file`` returns its rows as read."""
+    """A filled reporting template for ``period``; ``clean_file`` returns its rows as read
+    (``spreadsheets.FilledTemplate``)."""
 
     file = forms.FileField(
         label=_("Filled reporting template (XLSX)"),
@@ -606,7 +607,7 @@ class ReportUploadForm(forms.Form):
             "limit": uploads.human_size(min(uploads.max_bytes(), spreadsheets.MAX_BYTES))
         }
 
-    def clean_file(self) -> list[dict]:
+    def clean_file(self) -> spreadsheets.FilledTemplate:
         upload = self.cleaned_data["file"]
         self.display_name = uploads.safe_display_name(upload.name or "", "xlsx")
         return spreadsheets.read_upload(upload, name=upload.name or "")

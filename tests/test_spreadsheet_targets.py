@@ -4,6 +4,7 @@ their updates when the upload is confirmed."""
 
 import datetime
 import io
+import shutil
 
 import pytest
 from django.urls import reverse
@@ -338,3 +339,19 @@ def test_the_template_download_runs_the_same_queries_whatever_the_number_of_targ
     make_update(line(ANNEX, "3.6"), annex, other_owner, focal_point)
     with django_assert_num_queries(10):
         client.get(template_url(annex))
+
+
+@pytest.mark.skipif(shutil.which("java") is None, reason="Java not found: the Nu HTML checker did not run")
+def test_the_preview_with_target_values_is_valid_html_in_both_languages(client, annex, tmp_path):
+    from .test_html_is_valid import check
+
+    wrong = uploaded(client, annex, fill(annex, REPORTED, {DOSES: (5, "MoH"), TECHNOLOGIES: (-1, "")}))
+    right = uploaded(client, annex, fill(annex, REPORTED, {DOSES: (5, "MoH")}))
+    client.post(right.get_absolute_url())  # confirmed: the values as saved
+    files = []
+    for language in ["en", "zh-hans"]:
+        client.post(reverse("set_language"), {"language": language, "next": "/"})
+        for report in (wrong, right):
+            files.append(tmp_path / f"{len(files)}.html")
+            files[-1].write_bytes(client.get(report.get_absolute_url()).content)
+    assert check(files) == []

@@ -6,6 +6,11 @@ submit is checked by the models' own rules, as the update form does: the update 
 ``StatusUpdate.submission_errors`` (a status, progress, a reason for a delay), its activity by
 ``Activity.full_clean``; saving it goes through ``StatusUpdate.save_edit`` and ``submit``, which
 refuse a period that is not open.
+
+A row of the sheet "Targets" (``ReportUpload.target_rows``) gives a value towards a target of a line
+for one owner: it is checked by ``TargetValue.full_clean`` as the update form's values are, and saved
+by ``TargetValue.save_for`` with the update of the same line and owner in "Updates", before it is
+submitted; without such a row it is an error (a value is approved with its update).
 """
 
 from __future__ import annotations
@@ -17,9 +22,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .models.continuity import Target, TargetValue
 from .models.plans import ActionLine
 from .models.tracking import Activity, Fund, Organisation, Ownership, ReportingPeriod, Status, StatusUpdate
 
@@ -27,16 +34,19 @@ if TYPE_CHECKING:
     from .models.spreadsheets import ReportUpload
 
 CREATE, UPDATE, SKIP, ERROR = "create", "update", "skip", "error"
+SAVE = "save"  # a target's value, saved with its update
 PLANNED = {
     CREATE: gettext_lazy("New update, to submit"),
     UPDATE: gettext_lazy("Draft to complete and submit"),
     SKIP: gettext_lazy("Skipped"),
     ERROR: gettext_lazy("Error"),
+    SAVE: gettext_lazy("Value to submit with the update"),
 }
 DONE = {
     CREATE: gettext_lazy("New update submitted"),
     UPDATE: gettext_lazy("Draft completed and submitted"),
     SKIP: gettext_lazy("Skipped"),
+    SAVE: gettext_lazy("Submitted with the update"),
 }
 SAVED_FIELDS = ["status", "narrative_en", "narrative_zh", "reason_en", "reason_zh"]
 DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-"})
@@ -63,6 +73,8 @@ class CheckedRow:
     update: StatusUpdate | None = None  # the update already there for the line and owner, if any
     update_id: int | None = None  # the update saved, once confirmed
     done: bool = False
+    # The values of the sheet "Targets" for the line and owner, checked, to save with the update.
+    target_values: dict[Target, tuple[int, str]] = field(default_factory=dict)
 
     @property
     def outcome_label(self) -> str:
@@ -104,6 +116,8 @@ class CheckedRow:
             self.activity.update = update
             self.activity._history_user, self.activity._change_reason = by, reason
             self.activity.save()
+        if self.target_values:  # an empty value cell keeps the draft's value
+            TargetValue.save_for(update, self.target_values, by=by, reason=reason)
         update.submit(by=by)
         return update
 
@@ -118,15 +132,61 @@ class CheckedRow:
 
 
 @dataclass
+class CheckedTarget:
+    """One row of the sheet "Targets" with what confirming would do with it, or why it cannot."""
+
+    number: int
+    values: dict[str, str]
+    outcome: str = ""  # SAVE, SKIP or ERROR
+    errors: list[str] = field(default_factory=list)
+    line: ActionLine | None = None
+    organisation: Organisation | None = None
+    target: Target | None = None
+    value: int | None = None
+    update_id: int | None = None  # the update it was saved with, once confirmed
+    done: bool = False
+
+    @property
+    def outcome_label(self) -> str:
+        return (DONE if self.done else PLANNED)[self.outcome]
+
+    @property
+    def amount(self) -> str:
+        """The value with its unit, as the interface language writes it; as typed when it is no number."""
+        if self.target is not None and self.value is not None:
+            return self.target.amount(self.value)
+        return self.values.get("value", "")
+
+    def record(self, update: StatusUpdate | None) -> dict[str, Any]:
+        """What a confirmed upload keeps of the row."""
+        return {"row": self.number, **self.values, "outcome": self.outcome, "update": update and update.pk}
+
+    @classmethod
+    def done_from(cls, record: dict[str, Any]) -> CheckedTarget:
+        values = {key: value for key, value in record.items() if key not in ("row", "outcome", "update")}
+        return cls(record["row"], values, outcome=record["outcome"], update_id=record["update"], done=True)
+
+
+@dataclass
 class Preview:
     upload: ReportUpload
     rows: list[CheckedRow]
     # Why the whole upload cannot be confirmed (a closed period), whatever its rows say.
     refusal: str = ""
+    targets: list[CheckedTarget] = field(default_factory=list)  # the rows of the sheet "Targets"
 
     @cached_property
     def counts(self) -> Counter:
         return Counter(row.outcome for row in self.rows)
+
+    @cached_property
+    def target_counts(self) -> Counter:
+        return Counter(row.outcome for row in self.targets)
+
+    @property
+    def errors(self) -> int:
+        """The rows with errors, in either sheet."""
+        return self.counts[ERROR] + self.target_counts[ERROR]
 
     @property
     def to_submit(self) -> int:
@@ -134,7 +194,7 @@ class Preview:
 
     @property
     def can_confirm(self) -> bool:
-        blocked = self.upload.is_confirmed or self.refusal or self.counts[ERROR]
+        blocked = self.upload.is_confirmed or self.refusal or self.errors
         return not blocked and self.to_submit > 0
 
 
@@ -143,6 +203,7 @@ class Known:
     a row names a fund)."""
 
     def __init__(self, period: ReportingPeriod, rows: list[dict[str, Any]]):
+        self.plan_id = period.plan_id
         codes = {row["line"] for row in rows}
         lines = ActionLine.objects.for_plan(period.plan_id).filter(code__in=codes)
         self.lines = {line.code: line for line in lines}
@@ -172,12 +233,114 @@ class Known:
     def funds(self) -> dict[str, Fund]:
         return {fund.acronym.casefold(): fund for fund in Fund.objects.all()}
 
+    @cached_property
+    def targets(self) -> dict[str, list[Target]]:
+        """The plan's targets by key (a key names a target within its line), in one query."""
+        targets: dict[str, list[Target]] = {}
+        for target in Target.objects.for_plan(self.plan_id).select_related("line"):
+            targets.setdefault(target.key.casefold(), []).append(target)
+        return targets
+
 
 def check_rows(period: ReportingPeriod, rows: list[dict[str, Any]]) -> list[CheckedRow]:
     """Each row with its outcome: create, update (a draft or returned update), skip, or error."""
-    known = Known(period, rows)
-    first_rows: dict[tuple[int, int], int] = {}
-    return [_check(row, period, known, first_rows) for row in rows]
+    return check_upload(period, rows, [])[0]
+
+
+def check_upload(
+    period: ReportingPeriod, rows: list[dict[str, Any]], target_rows: list[dict[str, Any]]
+) -> tuple[list[CheckedRow], list[CheckedTarget]]:
+    """The rows of "Updates" and of "Targets", each with its outcome; the values of "Targets" are
+    given to the rows of "Updates" they are saved with (``CheckedRow.target_values``)."""
+    known = Known(period, [*rows, *target_rows])
+    first_rows: dict[tuple, int] = {}
+    checked = [_check(row, period, known, first_rows) for row in rows]
+    updates = {(row.line.pk, row.organisation.pk): row for row in checked if row.line and row.organisation}
+    return checked, [_check_target(row, period, known, updates, first_rows) for row in target_rows]
+
+
+def _check_target(
+    row: dict[str, Any], period: ReportingPeriod, known: Known, updates: dict, first_rows: dict
+) -> CheckedTarget:
+    values = {key: str(value or "").strip() for key, value in row.items() if key != "row"}
+    checked = CheckedTarget(row["row"], values)
+    if not (values["value"] or values["source"]):
+        checked.outcome = SKIP  # a target the owner did not report on
+        return checked
+    errors = checked.errors
+    checked.line = _line(values["line"], period, known, errors)
+    checked.organisation = _organisation(values["owner"], checked.line, known, errors)
+    checked.target = _target(values["target"], checked.line, known, errors) if checked.line else None
+    reported = None
+    if checked.line and checked.organisation:
+        line, owner = checked.line, checked.organisation
+        reported = updates.get((line.pk, owner.pk))
+        if reported is None or reported.outcome == SKIP:
+            errors.append(
+                _("Line %(line)s for %(owner)s has no status or progress in the sheet “Updates”: a value is "
+                  "submitted with its update; fill in that row too.")
+                % {"line": line.code, "owner": owner.acronym}
+            )  # fmt: skip
+        elif reported.update and not reported.update.is_editable:
+            errors.append(
+                _("%(owner)s's update of line %(line)s is %(state)s already; its values cannot be changed.")
+                % {"owner": owner.acronym, "line": line.code,
+                   "state": reported.update.get_state_display().lower()}
+            )  # fmt: skip
+        if checked.target:
+            key = ("target", line.pk, owner.pk, checked.target.pk)
+            if key in first_rows:
+                errors.append(
+                    _("This target of line %(line)s for %(owner)s is already in row %(row)d of “Targets”.")
+                    % {"line": line.code, "owner": owner.acronym, "row": first_rows[key]}
+                )
+            first_rows.setdefault(key, checked.number)
+    if checked.target:
+        update = reported.update if reported and reported.update else StatusUpdate(line=checked.line)
+        errors += _value_errors(checked, update)
+    checked.outcome = ERROR if errors else SAVE
+    if not errors:
+        reported.target_values[checked.target] = (checked.value, values["source"])
+    return checked
+
+
+def _target(key: str, line: ActionLine, known: Known, errors: list[str]) -> Target | None:
+    """The target the row names: the line's own, or one of another line of the plan (which the model's
+    rule refuses, saying so); None, with an error, when the plan has none by that key."""
+    found = known.targets.get(key.casefold(), [])
+    target = next((target for target in found if target.line_id == line.pk), found[0] if found else None)
+    if not key:
+        errors.append(_("The target key is missing."))
+    elif target is None:
+        own = sorted(target.key for same in known.targets.values() for target in same if target.line == line)
+        keys = ", ".join(own)
+        errors.append(
+            _("Line %(line)s has no target %(target)s; its targets are: %(keys)s.")
+            % {"line": line.code, "target": key, "keys": keys or "—"}
+        )
+    return target
+
+
+def _value_errors(checked: CheckedTarget, update: StatusUpdate) -> list[str]:
+    """What the model says keeps the row's value from being saved with ``update`` (``entry_errors``,
+    a whole number of 0 or more); the update form asks the same."""
+    figure = TargetValue.without_separators(checked.values["value"]) or None
+    source = checked.values["source"]
+    candidate = TargetValue(update=update, target=checked.target, value=figure, source=source)
+    excluded = ["update", "target"] + (["value"] if figure is None else [])  # both are known; no query
+    try:
+        candidate.full_clean(exclude=excluded, validate_constraints=False)
+    except ValidationError as error:
+        return [
+            message
+            if name == NON_FIELD_ERRORS
+            else _("%(field)s: %(message)s")
+            % {"field": capfirst(TargetValue._meta.get_field(name).verbose_name), "message": message}
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    checked.value = candidate.value
+    return []
 
 
 def _check(row: dict[str, Any], period: ReportingPeriod, known: Known, first_rows: dict) -> CheckedRow:

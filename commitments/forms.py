@@ -105,7 +105,7 @@ class WholeNumberField(forms.IntegerField):
 
     def to_python(self, value):
         if isinstance(value, str):
-            value = "".join(value.split()).replace(",", "").replace("_", "")
+            value = TargetValue.without_separators(value)
         return super().to_python(value)
 
 
@@ -149,15 +149,12 @@ class TargetValuesForm(forms.Form):
         cleaned = super().clean()
         for target in self.targets:
             value, source = cleaned.get(f"value_{target.pk}"), cleaned.get(f"source_{target.pk}", "")
-            if value is None:
-                if source.strip() and f"value_{target.pk}" not in self.errors:
-                    self.add_error(
-                        f"value_{target.pk}", _("Give the figure this source is for, or clear the source.")
-                    )
-                continue
+            if value is None and (not source.strip() or f"value_{target.pk}" in self.errors):
+                continue  # nothing reported, or a figure that is not one (said already)
             candidate = TargetValue(update=self.update, target=target, value=value, source=source)
             try:
-                candidate.full_clean(validate_constraints=False)  # the model's rules: value ≥ 0, its line's…
+                # The model's rules: value ≥ 0, its line's, a source for a figure and a figure for a source.
+                candidate.full_clean(exclude=["value"] if value is None else None, validate_constraints=False)
             except ValidationError as refused:
                 errors = {f"{name}_{target.pk}": " ".join(m) for name, m in refused.message_dict.items()}
                 add_model_errors(self, errors)
@@ -596,7 +593,8 @@ class PeriodForm(forms.ModelForm):
 
 
 class ReportUploadForm(forms.Form):
-    """A filled reporting template for ``period``; ``clean_file`` returns its rows as read."""
+    """A filled reporting template for ``period``; ``clean_file`` returns its rows as read
+    (``spreadsheets.FilledTemplate``)."""
 
     file = forms.FileField(
         label=_("Filled reporting template (XLSX)"),
@@ -610,7 +608,7 @@ class ReportUploadForm(forms.Form):
             "limit": uploads.human_size(min(uploads.max_bytes(), spreadsheets.MAX_BYTES))
         }
 
-    def clean_file(self) -> list[dict]:
+    def clean_file(self) -> spreadsheets.FilledTemplate:
         upload = self.cleaned_data["file"]
         self.display_name = uploads.safe_display_name(upload.name or "", "xlsx")
         return spreadsheets.read_upload(upload, name=upload.name or "")

@@ -5,6 +5,11 @@ The workbook is bilingual, so that one file serves every owning body: each heade
 ("line", "status" …); reading a filled copy finds its columns by those keys (or, when someone
 deleted that row, by the headers in either language), never by position or by one language.
 
+When the lines it covers have quantified targets, a sheet "Targets" has one row per target and
+owner, in which the owner gives the value achieved in the period and its source; a workbook for
+lines without targets has no such sheet (nothing there could be filled in), and a filled copy
+without it is read as before.
+
 Only the format lives here; what the rows mean (known line? owner of it? which status? a valid
 activity?) is checked by ``ReportUpload`` in ``models/spreadsheets.py``.
 """
@@ -15,9 +20,10 @@ import datetime
 import io
 import zipfile
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -30,16 +36,19 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from . import uploads
 from .cells import keep_as_text
-from .models import ActionLine, Activity, Fund, ReportingPeriod, Status, StatusUpdate
+from .models import ActionLine, Activity, Fund, ReportingPeriod, Status, StatusUpdate, Target, TargetValue
 
 XLSX_TYPE = uploads.XLSX.content_type
 UPDATES_SHEET = "Updates"
 STATUSES_SHEET = "Statuses"
 FUNDS_SHEET = "Funds"
+TARGETS_SHEET = "Targets"
 README_SHEET = "Read me"
 KEY_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3
 # A plan has a few hundred lines with one to three owners each; far more rows is not a template.
 MAX_ROWS = 5000
+# A plan has a handful of targets, each with one to three owners.
+MAX_TARGET_ROWS = 1000
 # The template is text, a few hundred kilobytes; the evidence limit is for scanned reports.
 MAX_BYTES = 5 * 1024 * 1024
 # The template has 25 columns; cells far to the right of them are not read.
@@ -113,7 +122,24 @@ ACTIVITY_KEYS = (
     "activity_place_zh", "activity_organisers", "activity_fund", "activity_amount_usd",
 )  # fmt: skip
 # Stored as text, so that Excel keeps "5.10"
-TEXT_KEYS = {"plan", "period", "line", "owner", "status", "activity_kind", "activity_fund"}
+TEXT_KEYS = {"plan", "period", "line", "owner", "status", "activity_kind", "activity_fund", "target"}
+
+TARGET_COLUMNS = [
+    Column("line", gettext_lazy("Line"), 9, GIVEN),
+    Column("owner", gettext_lazy("Owner"), 14, GIVEN),
+    Column("target", gettext_lazy("Target key"), 22, GIVEN),
+    Column("measure_en", gettext_lazy("Target (English)"), 40, GIVEN),
+    Column("measure_zh", gettext_lazy("Target (Chinese)"), 28, GIVEN),
+    Column("unit", gettext_lazy("Unit"), 12, GIVEN),
+    Column("target_value", gettext_lazy("Target value"), 18, GIVEN),
+    Column("ends_on", gettext_lazy("To reach by"), 12, GIVEN),
+    Column("reported_value", gettext_lazy("Value so far"), 16, KNOWN),
+    Column("reported_source", gettext_lazy("Source so far"), 24, KNOWN),
+    Column("value", gettext_lazy("Achieved in the period"), 18, TO_FILL),
+    Column("source", gettext_lazy("Source of the figure"), 40, TO_FILL),
+]
+TARGET_READ_KEYS = ("line", "owner", "target", "value", "source")
+NUMBER_KEYS = {"target_value", "reported_value", "value"}
 
 INSTRUCTIONS = [
     gettext_lazy("One row per action line and owner. Fill in the yellow columns of the rows you report on."),
@@ -135,6 +161,12 @@ INSTRUCTIONS = [
         "An amount, in US dollars, needs a fund."
     ),
     gettext_lazy("Do not change the plan, period, line and owner columns, nor the hidden first row."),
+    gettext_lazy(
+        "Targets (when the lines have quantified targets): in the sheet “Targets”, give the amount achieved "
+        "in the period only, not the total so far, as a whole number, and where the figure comes from. "
+        "A value is submitted with the owner's update: fill in that owner's row in “Updates” too. "
+        "An empty value cell keeps the draft's value."
+    ),
     gettext_lazy("An update already submitted or approved cannot be replaced from a spreadsheet."),
 ]
 
@@ -148,6 +180,36 @@ def both_languages(text: Promise | str) -> str:
     return english if chinese == english else f"{english} / {chinese}"
 
 
+class FilledTemplate(NamedTuple):
+    """What a filled copy of the template holds: the rows of "Updates" and those of "Targets"."""
+
+    rows: list[dict[str, Any]]
+    target_rows: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The columns of one sheet the upload reads: those it needs, and those it reads when present."""
+
+    columns: list[Column]
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    missing: Promise  # what is said when a sheet has not the required columns
+
+
+UPDATES_LAYOUT = Layout(
+    COLUMNS, READ_KEYS, REASON_KEYS + ACTIVITY_KEYS,
+    gettext_lazy("Not the reporting template: the line, owner, status and progress columns are missing."),
+)  # fmt: skip
+TARGETS_LAYOUT = Layout(
+    TARGET_COLUMNS, TARGET_READ_KEYS, (),
+    gettext_lazy(
+        "The sheet “Targets” is not the template's: its line, owner, target key, value and source "
+        "columns are missing. Download the template again and copy the values there."
+    ),
+)  # fmt: skip
+
+
 def template_filename(period: ReportingPeriod) -> str:
     return f"reporting-template-{period.plan.code}-{period.label}.xlsx"
 
@@ -156,22 +218,30 @@ def template_filename(period: ReportingPeriod) -> str:
 
 
 def reporting_template(period: ReportingPeriod) -> bytes:
-    """The period's reporting template: one prefilled row per line in the source and confirmed owner.
+    """The period's reporting template: one prefilled row per line in the source and confirmed owner,
+    and, when some of the lines have targets, one per target and owner in "Targets".
 
     Five queries, whatever the number of lines: the statuses, the funds, the lines, their owners
-    and the period's updates.
+    and the period's updates; two more when the lines have targets (the targets, the values so far).
     """
     statuses = list(Status.objects.all())
     funds = list(Fund.objects.all())
+    lines = list(_lines(period))
+    updates = {
+        (update.line_id, update.organisation_id): update
+        for update in StatusUpdate.objects.in_period(period).select_related("status")
+    }
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = UPDATES_SHEET
-    _write_headers(sheet)
-    for values in template_rows(period):
+    _write_headers(sheet, COLUMNS, freeze="E")
+    for values in template_rows(period, lines, updates):
         sheet.append([values.get(column.key, "") for column in COLUMNS])
     last = sheet.max_row
-    _format_rows(sheet, FIRST_ROW, last)
+    _format_rows(sheet, COLUMNS, FIRST_ROW, last)
     _add_lists(sheet, len(statuses), len(funds), last + SPARE_ROWS)
+    if any(line.has_targets for line in lines):
+        _write_targets(workbook.create_sheet(TARGETS_SHEET), target_rows(period, lines, updates))
     _write_statuses(workbook.create_sheet(STATUSES_SHEET), statuses)
     _write_funds(workbook.create_sheet(FUNDS_SHEET), funds)
     _write_instructions(workbook.create_sheet(README_SHEET), period, statuses)
@@ -181,13 +251,15 @@ def reporting_template(period: ReportingPeriod) -> bytes:
     return buffer.getvalue()
 
 
-def template_rows(period: ReportingPeriod):
-    """The prefilled values of each row, in code order, lead owner first."""
+def _lines(period: ReportingPeriod):
+    """The lines the template covers, with their owners and whether they have targets (in the same query)."""
+    has_targets = Exists(Target.objects.filter(line=OuterRef("pk")))
     lines = ActionLine.objects.for_plan(period.plan).in_source().in_code_order().with_owners()
-    updates = {
-        (update.line_id, update.organisation_id): update
-        for update in StatusUpdate.objects.in_period(period).select_related("status")
-    }
+    return lines.annotate(has_targets=has_targets)
+
+
+def template_rows(period: ReportingPeriod, lines, updates: dict[tuple[int, int], StatusUpdate]):
+    """The prefilled values of each row, in code order, lead owner first."""
     for line in lines:
         for ownership in line.owners:
             update = updates.get((line.pk, ownership.organisation_id))
@@ -213,27 +285,62 @@ def _reported(update: StatusUpdate) -> dict[str, str]:
     }
 
 
-def _write_headers(sheet: Worksheet) -> None:
-    sheet.append([column.key for column in COLUMNS])
-    sheet.append([both_languages(column.label) for column in COLUMNS])
+def target_rows(period: ReportingPeriod, lines, updates: dict[tuple[int, int], StatusUpdate]):
+    """The prefilled values of each row of "Targets": each target of each line, for each owner, with
+    the value of the owner's update so far."""
+    targets: dict[int, list[Target]] = {}
+    for target in Target.objects.filter(line__in=[line for line in lines if line.has_targets]):
+        targets.setdefault(target.line_id, []).append(target)
+    so_far = {
+        (value.update_id, value.target_id): value
+        for value in TargetValue.objects.filter(update__in=[update.pk for update in updates.values()])
+    }
+    for line in lines:
+        for ownership in line.owners if line.pk in targets else ():
+            update = updates.get((line.pk, ownership.organisation_id))
+            for target in targets[line.pk]:
+                reported = so_far.get((update.pk, target.pk)) if update else None
+                yield {
+                    "line": line.code, "owner": ownership.organisation.acronym, "target": target.key,
+                    "measure_en": target.measure_en, "measure_zh": target.measure_zh, "unit": target.unit,
+                    "target_value": target.value, "ends_on": target.ends_on,
+                    "reported_value": reported.value if reported else None,
+                    "reported_source": reported.source if reported else "",
+                }  # fmt: skip
+
+
+def _write_targets(sheet: Worksheet, rows) -> None:
+    _write_headers(sheet, TARGET_COLUMNS, freeze="D")
+    for values in rows:
+        sheet.append([values.get(column.key, "") for column in TARGET_COLUMNS])
+    _format_rows(sheet, TARGET_COLUMNS, FIRST_ROW, sheet.max_row)
+
+
+def _write_headers(sheet: Worksheet, columns: list[Column], *, freeze: str) -> None:
+    sheet.append([column.key for column in columns])
+    sheet.append([both_languages(column.label) for column in columns])
     sheet.row_dimensions[KEY_ROW].hidden = True
-    for index, column in enumerate(COLUMNS, start=1):
+    for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
         cell = sheet.cell(HEADER_ROW, index)
         cell.font, cell.fill, cell.alignment = HEADER_FONT, FILLS[column.kind], WRAPPED
-    # The headers and the plan, period, line and owner stay in view while scrolling.
-    sheet.freeze_panes = f"E{FIRST_ROW}"
+    # The headers and the columns that say what a row is (plan, period, line, owner) stay in view.
+    sheet.freeze_panes = f"{freeze}{FIRST_ROW}"
 
 
-def _format_rows(sheet: Worksheet, first: int, last: int) -> None:
+def _format_rows(sheet: Worksheet, columns: list[Column], first: int, last: int) -> None:
     if last < first:
         return
     for row in sheet.iter_rows(min_row=first, max_row=last):
-        for column, cell in zip(COLUMNS, row, strict=True):
+        for column, cell in zip(columns, row, strict=True):
             cell.alignment, cell.fill = WRAPPED, FILLS[column.kind]
             if column.key in TEXT_KEYS:
                 cell.number_format = "@"
-    sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(COLUMNS))}{last}"
+            elif column.key in NUMBER_KEYS:
+                cell.number_format = "#,##0"
+            elif column.key == "ends_on":
+                cell.number_format = "yyyy-mm-dd"
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{last}"
 
 
 def _add_lists(sheet: Worksheet, statuses: int, funds: int, last: int) -> None:
@@ -316,8 +423,9 @@ def _index(key: str) -> int:
 # Reading a filled copy
 
 
-def read_upload(upload: IO[bytes], *, name: str = "") -> list[dict[str, Any]]:
-    """The rows of a filled template: for each non-empty row, its Excel row number and its values.
+def read_upload(upload: IO[bytes], *, name: str = "") -> FilledTemplate:
+    """The rows of a filled template: for each non-empty row, its Excel row number and its values;
+    those of "Targets" too, if it has that sheet.
 
     Raises ValidationError, with a message for the person who uploaded it, when the file is
     not an XLSX workbook, is too large, or has no sheet with the template's columns.
@@ -334,7 +442,12 @@ def read_upload(upload: IO[bytes], *, name: str = "") -> list[dict[str, Any]]:
     try:
         sheet = workbook[UPDATES_SHEET] if UPDATES_SHEET in workbook.sheetnames else workbook.worksheets[0]
         sheet.reset_dimensions()  # some programs write a wrong size; read what is there
-        return _read_rows(sheet)
+        rows = _read_rows(sheet, UPDATES_LAYOUT, MAX_ROWS)
+        targets = []
+        if TARGETS_SHEET in workbook.sheetnames and workbook[TARGETS_SHEET] is not sheet:
+            workbook[TARGETS_SHEET].reset_dimensions()
+            targets = _read_rows(workbook[TARGETS_SHEET], TARGETS_LAYOUT, MAX_TARGET_ROWS)
+        return FilledTemplate(rows, targets)
     finally:
         workbook.close()
         upload.seek(0)
@@ -374,8 +487,8 @@ def _check_unpacked_sizes(upload: IO[bytes]) -> None:
         )  # fmt: skip
 
 
-def _read_rows(sheet) -> list[dict[str, Any]]:
-    names = header_names()
+def _read_rows(sheet, layout: Layout, max_rows: int) -> list[dict[str, Any]]:
+    names = header_names(layout.columns)
     columns: dict[str, int] | None = None
     rows = []
     # One row past the last one read: openpyxl yields it only when the sheet goes on below it.
@@ -394,42 +507,39 @@ def _read_rows(sheet) -> list[dict[str, Any]]:
             continue  # an empty row, cheaply
         values = [_text(value, number) for value in cells]
         if columns is None:
-            columns = _columns_in(values, names)
+            columns = _columns_in(values, names, layout)
             if columns is None and number >= HEADER_ROW + 3:
                 break
             continue
-        if _columns_in(values, names) is not None or not any(values):
+        if _columns_in(values, names, layout) is not None or not any(values):
             continue  # the header row under the keys, or a row of spaces
-        if len(rows) == MAX_ROWS:
+        if len(rows) == max_rows:
             raise ValidationError(
                 _("This file has more than %(count)d rows; upload at most %(count)d at a time."),
                 code="too_many_rows",
-                params={"count": MAX_ROWS},
+                params={"count": max_rows},
             )
         row = {key: values[index] if index < len(values) else "" for key, index in columns.items()}
         rows.append({"row": number, **row})
     if columns is None:
-        raise ValidationError(
-            _("Not the reporting template: the line, owner, status and progress columns are missing."),
-            code="not_the_template",
-        )
+        raise ValidationError(str(layout.missing), code="not_the_template")
     return rows
 
 
-def _columns_in(values: list[str], names: dict[str, str]) -> dict[str, int] | None:
+def _columns_in(values: list[str], names: dict[str, str], layout: Layout) -> dict[str, int] | None:
     """The position of each column the upload reads, if ``values`` is a row of keys or headers."""
     found = {}
     for index, value in enumerate(values):
         key = names.get(value.casefold())
-        if (key in READ_KEYS or key in REASON_KEYS or key in ACTIVITY_KEYS) and key not in found:
+        if (key in layout.required or key in layout.optional) and key not in found:
             found[key] = index
-    return found if all(key in found for key in READ_KEYS) else None
+    return found if all(key in found for key in layout.required) else None
 
 
-def header_names() -> dict[str, str]:
+def header_names(columns: list[Column] = COLUMNS) -> dict[str, str]:
     """Each name a column may go by (its key, its header in either language, or both) → its key."""
     names = {}
-    for column in COLUMNS:
+    for column in columns:
         both = both_languages(column.label)
         for name in {column.key, both, *both.split(" / ")}:
             names[name.casefold()] = column.key

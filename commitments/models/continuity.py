@@ -403,13 +403,23 @@ class TargetValue(models.Model):
     def __str__(self) -> str:
         return f"{self.target.key}: {self.value}"
 
+    @staticmethod
+    def without_separators(figure: str) -> str:
+        """A figure as owners write it ("150,000,000", "150 000 000") as the digits the field reads:
+        the update form and the spreadsheet upload read figures alike."""
+        return "".join(figure.split()).replace(",", "").replace("_", "")
+
     def entry_errors(self) -> dict[str, str]:
-        """What keeps this value from being saved, by field: the one rule that the update form and
-        ``save_for`` apply (the figure's source is needed; the target must be of the update's line)."""
+        """What keeps this value from being saved, by field: the one rule that the update form, the
+        spreadsheet upload and ``save_for`` apply (a source needs its figure and a figure its source;
+        the target must be of the update's line)."""
         errors = {}
         if self.target.line_id != self.update.line_id:
             errors["value"] = _("This target is not one of the line's: report it on its own line.")
-        if not self.source.strip():
+        if self.value is None:
+            if self.source.strip():
+                errors["value"] = _("Give the figure this source is for, or clear the source.")
+        elif not self.source.strip():
             errors["source"] = _("Say where the figure comes from.")
         return errors
 
@@ -418,10 +428,11 @@ class TargetValue(models.Model):
             raise ValidationError(errors)
 
     @classmethod
-    def save_for(cls, update, entries: dict[Target, tuple[int | None, str]]) -> None:
+    def save_for(cls, update, entries: dict[Target, tuple[int | None, str]], *, by=None, reason=None) -> None:
         """Set the update's values, one per target: ``entries`` maps a target to (value, source); a
         value of None removes the target's value (its history keeps it). Only while the update can be
-        edited; each value checked by ``full_clean`` (``entry_errors``, the unique pair, value ≥ 0)."""
+        edited; each value checked by ``full_clean`` (``entry_errors``, the unique pair, value ≥ 0).
+        ``by`` and ``reason`` go into the history where there is no request (a spreadsheet upload)."""
         if not update.is_editable:
             from .tracking import IllegalTransition
 
@@ -432,11 +443,15 @@ class TargetValue(models.Model):
                 kept = existing.get(target.pk)
                 if value is None:
                     if kept is not None:
+                        if by is not None:
+                            kept._history_user, kept._change_reason = by, reason
                         kept.delete()
                     continue
                 kept = kept or cls(update=update, target=target)
                 if kept.pk and (kept.value, kept.source) == (value, source):
                     continue
                 kept.value, kept.source = value, source
+                if by is not None:
+                    kept._history_user, kept._change_reason = by, reason
                 kept.full_clean()
                 kept.save()

@@ -4,7 +4,8 @@ An upload keeps the rows of the file as read, nothing more. Whenever it is looke
 are checked against the database as it is then (``commitments.checking``: the lines, their owners,
 the statuses, the funds, the updates already there), so a preview never shows a stale verdict.
 Confirming checks them once more and saves all of them or none; a confirmed upload then keeps what
-it did.
+it did. The rows of the sheet "Targets", if the file has one, are kept, checked and saved alike, each
+with the update of its line and owner.
 """
 
 from __future__ import annotations
@@ -22,12 +23,15 @@ from ..checking import (  # noqa: F401
     DONE,
     ERROR,
     PLANNED,
+    SAVE,
     SKIP,
     UPDATE,
     CheckedRow,
+    CheckedTarget,
     Known,
     Preview,
     check_rows,
+    check_upload,
 )
 from ..locking import is_transient
 from .tracking import ReportingPeriod, StatusUpdate
@@ -55,6 +59,9 @@ class ReportUpload(models.Model):
     # "narrative_zh": …, "reason_en": …, …}], and once confirmed, each row's "outcome" and the
     # "update" it saved.
     rows = models.JSONField(default=list, editable=False)
+    # The rows of the sheet "Targets" alike: [{"row": 3, "line": …, "owner": …, "target": …, "value": …,
+    # "source": …}], and once confirmed, each row's "outcome" and the "update" it was saved with.
+    target_rows = models.JSONField(default=list, editable=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(gettext_lazy("uploaded at"), default=timezone.now)
     confirmed_by = models.ForeignKey(
@@ -85,14 +92,17 @@ class ReportUpload(models.Model):
     def preview(self, period: ReportingPeriod | None = None) -> Preview:
         """The rows with what confirming would do; once confirmed, what it did (without a query)."""
         if self.is_confirmed:
-            return Preview(self, [CheckedRow.done_from(record) for record in self.rows])
+            rows = [CheckedRow.done_from(record) for record in self.rows]
+            targets = [CheckedTarget.done_from(record) for record in self.target_rows]
+            return Preview(self, rows, targets=targets)
         period = period or self.period
         refusal = ""
         if not period.is_open:
             refusal = _("The period %(period)s is closed; open it to confirm this upload.") % {
                 "period": period.label
             }
-        return Preview(self, check_rows(period, self.rows), refusal)
+        rows, targets = check_upload(period, self.rows, self.target_rows)
+        return Preview(self, rows, refusal, targets)
 
     def show(self) -> Preview:
         """The preview as an officer is shown it. The version of each row's update it shows is kept:
@@ -152,18 +162,26 @@ class ReportUpload(models.Model):
                 preview = upload.preview(period)
                 _refuse_unless_confirmable(preview, upload.changed_since_shown(preview))
                 reason = f"spreadsheet upload {upload.pk}"
-                records = [
-                    row.record(row.save(period, by=by, reason=reason) if row.outcome != SKIP else None)
-                    for row in preview.rows
-                ]
-                upload.rows, upload.confirmed_by, upload.confirmed_at = records, by, timezone.now()
-                upload.save(update_fields=["rows", "confirmed_by", "confirmed_at"])
+                saved = {}
+                for row in preview.rows:
+                    if row.outcome != SKIP:
+                        saved[row.line.pk, row.organisation.pk] = row.save(period, by=by, reason=reason)
+                upload.rows = [row.record(saved.get(_key(row))) for row in preview.rows]
+                upload.target_rows = [row.record(saved.get(_key(row))) for row in preview.targets]
+                upload.confirmed_by, upload.confirmed_at = by, timezone.now()
+                upload.save(update_fields=["rows", "target_rows", "confirmed_by", "confirmed_at"])
         except IntegrityError as error:  # an owner created the same update meanwhile
             raise UploadRefused(
                 _("An update of one of these lines was saved meanwhile; check the preview again.")
             ) from error
-        self.rows, self.confirmed_by, self.confirmed_at = upload.rows, by, upload.confirmed_at
+        self.rows, self.target_rows = upload.rows, upload.target_rows
+        self.confirmed_by, self.confirmed_at = by, upload.confirmed_at
         return preview.to_submit
+
+
+def _key(row: CheckedRow | CheckedTarget) -> tuple[int, int] | None:
+    """The line and owner of a row, which its update is saved for; None for a row skipped."""
+    return (row.line.pk, row.organisation.pk) if row.outcome != SKIP else None
 
 
 def _refuse_unless_confirmable(preview: Preview, changed: list[CheckedRow]) -> None:
@@ -188,7 +206,7 @@ def _refuse_unless_confirmable(preview: Preview, changed: list[CheckedRow]) -> N
             )
             % {"rows": rows}
         )
-    if errors := preview.counts[ERROR]:
+    if errors := preview.errors:
         raise UploadRefused(
             ngettext(
                 "%(count)d row has an error; correct it in the file and upload it again.",

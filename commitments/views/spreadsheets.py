@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import spreadsheets
-from ..checking import CREATE, ERROR, SKIP, UPDATE
+from ..checking import CREATE, ERROR, SAVE, SKIP, UPDATE
 from ..forms import ReportUploadForm
 from ..models import ReportingPeriod, ReportUpload
 from ..models.spreadsheets import UploadRefused
@@ -25,6 +25,8 @@ ROWS_PER_PAGE = 100
 EARLIER_UPLOADS = 10
 # The preview's row filters: what ?show= may ask for, and the outcomes each one lists.
 SHOWN = {"all": None, "errors": {ERROR}, "submit": {CREATE, UPDATE}, "skipped": {SKIP}}
+# The same for the rows of the sheet "Targets"; the blank ones, a few per line, are not listed.
+TARGETS_SHOWN = {"all": {SAVE, ERROR}, "errors": {ERROR}, "submit": {SAVE}, "skipped": set()}
 
 
 @require_GET
@@ -43,15 +45,16 @@ def upload(request, pk: int):
     posted = (request.POST, request.FILES) if request.method == "POST" else ()
     form = ReportUploadForm(*posted, period=period)
     if form.is_valid():
+        filled = form.cleaned_data["file"]
         report = ReportUpload.objects.create(
             period=period, uploaded_by=request.user, original_name=form.display_name,
-            rows=form.cleaned_data["file"],
+            rows=filled.rows, target_rows=filled.target_rows,
         )  # fmt: skip
         report.show()  # what confirming expects to find, should the officer confirm without looking again
         return redirect(report)
     # Their names only: the rows (up to thousands each) are not read here.
     earlier = ReportUpload.objects.for_period(period).latest_first().select_related("uploaded_by")
-    earlier = earlier.defer("rows")
+    earlier = earlier.defer("rows", "target_rows")
     context = {"period": period, "form": form, "earlier": earlier[:EARLIER_UPLOADS]}
     return render(request, "commitments/upload_form.html", context)
 
@@ -68,7 +71,11 @@ def upload_preview(request, pk: int):
     show = request.GET.get("show") if request.GET.get("show") in SHOWN else "all"
     rows = [row for row in preview.rows if SHOWN[show] is None or row.outcome in SHOWN[show]]
     page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"upload": report, "preview": preview, "counts": preview.counts, "show": show, "page": page}
+    targets = [row for row in preview.targets if row.outcome in TARGETS_SHOWN[show]]
+    context = {
+        "upload": report, "preview": preview, "counts": preview.counts, "show": show, "page": page,
+        "targets": targets,
+    }  # fmt: skip
     return render(request, "commitments/upload_preview.html", context)
 
 

@@ -59,9 +59,14 @@ def test_officer_decides_a_pillars_links_at_once_and_links_two_lines(
     page.locator(f"#link-{health.pk}").check()
     page.locator(f"#link-{same.pk}").check()
     page.get_by_role("button", name=say(language, "Confirm the ticked links"), exact=True).click()
-    expect(page.get_by_role("status")).to_contain_text(
+    expect(page.get_by_role("status").first).to_contain_text(
         count(language, "%(count)d link confirmed.", "%(count)d links confirmed.", 2)
     )
+    proposed = "%(owners)d owner of the earlier lines proposed for the later ones: see Owner suggestions."
+    with translation.override(language):
+        proposed = translation.ngettext(proposed, proposed.replace("owner of", "owners of"), 1)
+    proposed %= {"owners": 1}
+    expect(page.get_by_role("status").nth(1)).to_contain_text(proposed)
     assert f"part={social.pk}" in page.url  # the page as the officer left it, filtered
     expect(page.locator(f"#link-{health.pk}")).to_have_count(0)
     expect(page.locator(f"#link-{wrong.pk}")).to_be_visible()  # 3.1.1's other suggestions wait
@@ -84,7 +89,7 @@ def test_officer_decides_a_pillars_links_at_once_and_links_two_lines(
     linking.get_by_label(say(language, "Later plan")).select_option(label=new)
     linking.get_by_label(say(language, "Code of the later line")).fill("2.3.5")
     linking.get_by_role("button", name=say(language, "Link"), exact=True).click()
-    expect(page.get_by_role("status")).to_contain_text(f"{NEW}:2.3.5")
+    expect(page.get_by_role("status").first).to_contain_text(f"{new} 2.3.5")
     assert link(ANNEX, "3.6", "2.3.5").state == "confirmed"
 
     page.goto(f"/owners/suggestions/?organisation={owner.acronym}")

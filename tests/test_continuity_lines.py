@@ -65,7 +65,7 @@ def test_a_line_continuing_a_closed_out_line_shows_its_final_status_and_the_old_
     discontinued = Status.objects.get(code="discontinued")
     FinalStatus.set_several({line(STATEMENT, "8").pk: 0}, discontinued, by=secretariat, note="Merged")
     client.force_login(reader)
-    with django_assert_num_queries(13):  # as many as without a final status: read with the links
+    with django_assert_num_queries(14):  # as many as without a final status: both are read whatever they are
         page = client.get(line(NEW, "2.10.3").get_absolute_url()).content.decode()
     section = page.split('id="continuity"', 1)[1].split("</section>", 1)[0]
     statement = section[section.index("Joint Statement 2022 · 8") :]
@@ -98,7 +98,7 @@ def test_the_line_page_costs_the_same_queries_however_many_links(
     client.get(line(NEW, "1.1.1").get_absolute_url())
     with django_assert_num_queries(12):
         client.get(line(NEW, "1.1.1").get_absolute_url())
-    with django_assert_num_queries(13):  # one more: the last statuses of the lines it continues
+    with django_assert_num_queries(14):  # two more: the last and final statuses of the lines it continues
         client.get(line(NEW, "2.10.3").get_absolute_url())
 
 

@@ -1,6 +1,6 @@
 """Reading pages: the plans, a line with its owners, status, timeline and history, and evidence files."""
 
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -8,7 +8,7 @@ from django.utils import timezone
 from .. import permissions
 from ..forms import OwnerForm, OwnershipDecisionForm
 from ..history import line_history
-from ..models import ActionLine, LineLink, Ownership, Plan, ReportingPeriod, StatusUpdate, Target
+from ..models import ActionLine, FinalStatus, LineLink, Ownership, Plan, ReportingPeriod, StatusUpdate, Target
 from ..models.plans import ActionLineQuerySet
 from ..permissions import reader_required
 
@@ -27,7 +27,7 @@ def plan_detail(request, code: str):
 
 @reader_required
 def line_detail(request, plan: str, code: str):
-    lines = ActionLine.objects.with_structure().with_target_flag().select_related("final_status__status")
+    lines = ActionLine.objects.with_structure().with_target_flag()
     line = get_object_or_404(lines, plan__code=plan, code=code)
     updates = StatusUpdate.objects.filter(line=line).with_activities_and_evidence()
     if line.has_targets:
@@ -40,6 +40,7 @@ def line_detail(request, plan: str, code: str):
         "plan": line.plan,
         "ownerships": sorted(ownerships, key=Ownership.display_order),
         "current": line.current_period_status,
+        "final": line.final if line.plan.has_ended() else None,  # a query, for the lines of ended plans only
         "open_period": open_period,
         "approved": [u for u in updates if u.state == StatusUpdate.State.APPROVED],
         "in_progress": [u for u in updates if u.state != StatusUpdate.State.APPROVED],
@@ -61,14 +62,13 @@ def target_progress(line: ActionLine) -> list:
 
 def linked(line: ActionLine) -> dict[str, list[ActionLine]]:
     """The lines of other plans that ``line`` continues (with their final or last confirmed status) and those
-    that continue it, with their plans, from its confirmed links: one query, and one more for the
+    that continue it, with their plans, from its confirmed links: one query, and two more for the
     statuses when it continues any."""
     links = LineLink.objects.confirmed().filter(Q(successor=line) | Q(predecessor=line))
-    links = list(
-        links.select_related("predecessor__plan", "predecessor__final_status__status", "successor__plan")
-    )
+    links = list(links.select_related("predecessor__plan", "successor__plan"))
     earlier = in_plan_order(link.predecessor for link in links if link.successor_id == line.pk)
-    prefetch_related_objects(earlier, ActionLineQuerySet.current_status_prefetch())
+    finals = Prefetch("final_status", FinalStatus.objects.select_related("status"))
+    prefetch_related_objects(earlier, ActionLineQuerySet.current_status_prefetch(), finals)
     return {
         "continues": earlier,
         "continued_by": in_plan_order(link.successor for link in links if link.predecessor_id == line.pk),

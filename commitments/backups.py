@@ -185,8 +185,8 @@ def restore_backup(path: Path, *, force: bool = False) -> Summary:
         )
     if not force and stored:
         raise BackupError(
-            _("The file storage (EVIDENCE_ROOT) is not empty: %(count)d files. Restore into an empty folder.")
-            % {"count": len(stored)}
+            _("The file storage, %(where)s, is not empty: %(count)d files. Restore into an empty one.")
+            % {"where": storage_place(storage), "count": len(stored)}
         )
     with (
         tempfile.NamedTemporaryFile("wb", suffix=f".{DATABASE_FORMAT}") as fixture,
@@ -208,3 +208,11 @@ def restore_backup(path: Path, *, force: bool = False) -> Summary:
     return Summary(
         objects=len(json.loads(database)), files=len(manifest["files"]), missing=manifest["missing"]
     )
+
+
+def storage_place(storage) -> str:
+    """Where the evidence files are, as an operator names it: the S3 bucket, or the folder."""
+    bucket = getattr(storage, "bucket_name", None)
+    if bucket:
+        return _("the S3 bucket %(bucket)s (S3_BUCKET)") % {"bucket": bucket}
+    return _("the folder %(folder)s (EVIDENCE_ROOT)") % {"folder": storage.location}

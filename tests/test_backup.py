@@ -119,7 +119,7 @@ def test_restore_refuses_a_database_that_is_not_empty(tracked, tmp_path):
 def test_restore_refuses_a_storage_that_is_not_empty(tracked, evidence_root, tmp_path):
     back_up(tmp_path / "tracker.tar.gz")
     flush()
-    with pytest.raises(CommandError, match="The file storage .* is not empty"):
+    with pytest.raises(CommandError, match="The file storage, the folder .* .EVIDENCE_ROOT., is not empty"):
         restore(tmp_path / "tracker.tar.gz")
 
 

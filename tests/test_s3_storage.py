@@ -174,5 +174,5 @@ def test_restore_refuses_a_bucket_that_is_not_empty(bucket, tracked, tmp_path): 
     archive = tmp_path / "tracker.tar.gz"
     back_up(archive)
     flush()
-    with pytest.raises(BackupError, match="not empty"):
+    with pytest.raises(BackupError, match=f"the S3 bucket {bucket[1]} .S3_BUCKET., is not empty"):
         restore_backup(archive)

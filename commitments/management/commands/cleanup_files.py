@@ -9,9 +9,10 @@ from commitments.storage import evidence_storage, referenced_names, stored_names
 
 class Command(BaseCommand):
     help = (
-        "List the files in the evidence storage (EVIDENCE_ROOT) that no evidence or report edition "
-        "names: left by a save that failed or a process that was killed. Lists only, unless --delete "
-        "is given. Files younger than --min-age minutes are left alone: a save may still be under way."
+        "List the files in the evidence storage (EVIDENCE_ROOT, or the S3_BUCKET) that no evidence or "
+        "report edition names: left by a save that failed or a process that was killed. Lists only, "
+        "unless --delete is given. Files younger than --min-age minutes are left alone: a save may "
+        "still be under way."
     )
 
     def add_arguments(self, parser):

@@ -8,9 +8,10 @@ from commitments.backups import BackupError, restore_backup
 
 class Command(BaseCommand):
     help = (
-        "Fill an empty, migrated database and an empty EVIDENCE_ROOT from an archive written by "
-        "`manage.py backup`, after checking every SHA-256. Refuses a database or storage that holds "
-        "anything, unless --force is given: then what they hold is replaced."
+        "Fill an empty, migrated database and an empty evidence storage (EVIDENCE_ROOT, or the "
+        "S3_BUCKET) from an archive written by `manage.py backup`, after checking every SHA-256. "
+        "Refuses a database or storage that holds anything, unless --force is given: then what they "
+        "hold is replaced."
     )
 
     def add_arguments(self, parser):

@@ -35,6 +35,8 @@ PYTHON = str(VENV_BIN / "python")
 
 PORT = int(os.environ.get("STACK_PORT", "8480"))
 APP_PORTS = [PORT + 1, PORT + 2]
+# nginx skips an app server this many seconds after it failed (deploy/nginx.conf's upstreams).
+FAIL_TIMEOUT = 5
 S3_PORT = PORT + 9
 REDIS_PORT = int(os.environ.get("STACK_REDIS_PORT", "6390"))
 POSTGRES = os.environ.get("STACK_POSTGRES", "postgres://postgres@127.0.0.1:5432")
@@ -230,7 +232,9 @@ def start_nginx() -> None:
     limit = upload_limit() * 11 // 10 // (1024 * 1024) + 1
     config = string.Template((ROOT / "deploy" / "nginx.conf").read_text()).safe_substitute(
         LISTEN=f"127.0.0.1:{PORT}",
-        UPSTREAMS=" ".join(f"server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;" for port in APP_PORTS),
+        UPSTREAMS=" ".join(
+            f"server 127.0.0.1:{port} max_fails=1 fail_timeout={FAIL_TIMEOUT}s;" for port in APP_PORTS
+        ),
         STATIC_ROOT=str(ROOT / "staticfiles"),
         BODY_LIMIT=f"{limit}m",
         RUN_DIR=str(home),

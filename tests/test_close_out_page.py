@@ -8,10 +8,7 @@ from commitments.models import FinalStatus, Status
 
 from .conftest import line, make_user
 from .test_close_out import OLD, confirmed, old_periods  # noqa: F401 (a fixture)
-from .test_html_is_valid import check
-from .test_html_is_valid import pytestmark as html_checker_marks
-
-needs_java = html_checker_marks[1]  # the Nu HTML checker's: skipped without Java only outside CI
+from .test_html_is_valid import check, needs_java
 
 pytestmark = pytest.mark.django_db
 

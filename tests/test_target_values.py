@@ -3,7 +3,6 @@ and each target's progress against the straight line from its start to its end."
 
 import datetime
 import io
-import shutil
 import time
 from types import SimpleNamespace
 
@@ -24,6 +23,7 @@ from commitments.progress_report.content import ReportContent
 from commitments.progress_report.document import layout
 
 from .conftest import line, make_organisation, make_period, make_update, own
+from .test_html_is_valid import check, needs_java
 
 pytestmark = pytest.mark.django_db
 
@@ -366,12 +366,10 @@ def test_the_report_has_the_target_table_in_both_languages(
     assert again.targets == content.targets
 
 
-@pytest.mark.skipif(shutil.which("java") is None, reason="Java not found: the Nu HTML checker did not run")
+@needs_java
 def test_the_pages_with_targets_are_valid_html_in_both_languages(
     client, tmp_path, health, focal_point, reader, annex_period, owner
 ):
-    from .test_html_is_valid import check
-
     reported(approved_update("3.13", owner, annex_period, focal_point), "technologies", 10)
     reported(health, "covid-vaccine-doses", 5)
     doses = target("covid-vaccine-doses")

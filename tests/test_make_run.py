@@ -4,6 +4,7 @@ The command runs for real (migrations, the seeds, the demo accounts, collectstat
 a database and folders of its own, then is stopped with its whole process group.
 """
 
+import contextlib
 import http.cookiejar
 import os
 import re
@@ -69,7 +70,8 @@ def served(tmp_path_factory):
                 time.sleep(0.5)
         yield address
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):  # `make run` may have ended by itself (a failure)
+            os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
         log.close()
 

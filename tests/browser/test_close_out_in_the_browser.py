@@ -1,6 +1,8 @@
 """A secretariat officer closes out the 2021–2025 plan on a phone, in each language: ticks two lines,
 sets their final status, confirms; every page on the way passes axe and fits the phone."""
 
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
@@ -35,12 +37,14 @@ def test_an_officer_closes_out_two_lines_on_a_phone(phone, language, secretariat
     phone.goto("/close-out/")
     faults += faults_of(phone, axe)
     phone.locator(f'a[href="/close-out/{OLD}/"]').click()
+    expect(phone).to_have_url(re.compile(f"/close-out/{OLD}/$"))  # a click does not wait for the page
     faults += faults_of(phone, axe)
     screenshot(phone, "close-out", language)
     for code in ("1.1.1", "1.1.2"):
         phone.locator(f"#tick-{line(OLD, code).pk}").check()
     phone.locator("#id_status").select_option(value=str(Status.objects.get(code="completed").pk))
     phone.locator(".close-out-bar button").click()
+    expect(phone.locator('button[name="confirmed"]')).to_be_visible()
     faults += faults_of(phone, axe)  # the confirmation
     screenshot(phone, "close-out-confirm", language)
     phone.locator('button[name="confirmed"]').click()
